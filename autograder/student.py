@@ -1,0 +1,138 @@
+"""How checks call a student's functions: the Student interface and Outcome.
+
+A check never calls a student function directly. It asks a Student:
+
+    student.has("rnn_forward")                  -> bool
+    student.call("rnn_forward", x, h0, ...)     -> Outcome
+
+Two kinds of Student exist. LocalStudent wraps an object holding functions
+(a module, a namespace) in this process: for the answer key, for pytest and
+for trusted code only. SandboxedStudent (autograder/sandbox) runs every call
+in a limited child process; it is what ``rnngrade grade`` uses.
+
+A value a student returns that cannot cross a process boundary (a cache) is
+handed back as an opaque reference; passing it to a later call works with
+either kind of Student.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Outcome:
+    """What happened when one student function was called.
+
+    - value: the return value (arrays decoded as plain numpy arrays)
+    - error: None on success, else a student-facing sentence such as
+      "raised ValueError: max_norm must be positive" or
+      "did not finish within 10 s"
+    - kind: None, "exception", "timeout", "crash", "missing" or "limit"
+    - exc_types: for kind "exception", the names in the exception's class
+      hierarchy (("ValueError", "Exception", ...)), to check raised types
+    - mutated: which arguments the call changed in place, as paths
+      ("arg 0", "arg 2['W_f']")
+    - seconds: wall time of the call
+    """
+    value: object = None
+    error: str | None = None
+    kind: str | None = None
+    exc_types: tuple = ()
+    mutated: tuple = ()
+    seconds: float = 0.0
+
+    @property
+    def ok(self):
+        return self.error is None
+
+    def raised(self, exc_name):
+        return self.kind == "exception" and exc_name in self.exc_types
+
+
+def snapshot(value):
+    """Deep copy of the arrays inside an argument (for mutation checks)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: snapshot(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(snapshot(v) for v in value)
+    return value
+
+
+def changed_paths(before, after, path):
+    """Paths of the arrays that differ between two snapshots of an argument."""
+    if isinstance(before, np.ndarray):
+        same = (isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(after, before, equal_nan=True))
+        return [] if same else [path]
+    if isinstance(before, dict):
+        out = []
+        for k, v in before.items():
+            out += changed_paths(v, after.get(k) if isinstance(after, dict) else None, f"{path}[{k!r}]")
+        return out
+    if isinstance(before, (list, tuple)):
+        out = []
+        for i, v in enumerate(before):
+            nxt = after[i] if isinstance(after, (list, tuple)) and i < len(after) else None
+            out += changed_paths(v, nxt, f"{path}[{i}]")
+        return out
+    return []
+
+
+def describe_exception(exc):
+    """'raised ValueError: message', cut to a readable length."""
+    text = f"raised {type(exc).__name__}"
+    msg = str(exc)
+    if msg:
+        text += ": " + (msg if len(msg) <= 300 else msg[:300] + "...")
+    return text
+
+
+class LocalStudent:
+    """A Student whose functions run in this process (trusted code only).
+
+    Inputs:
+    - namespace: any object with the functions as attributes, or a dict
+    """
+
+    def __init__(self, namespace):
+        self._ns = namespace if isinstance(namespace, dict) else vars(namespace)
+
+    def has(self, name):
+        return callable(self._ns.get(name))
+
+    def call(self, name, *args):
+        if not self.has(name):
+            return Outcome(error=f"`{name}` is not defined", kind="missing")
+        before = [snapshot(a) for a in args]
+        start = time.perf_counter()
+        try:
+            value = self._ns[name](*args)
+        except Exception as exc:   # the student's error, reported, never raised
+            return Outcome(error=describe_exception(exc), kind="exception",
+                           exc_types=tuple(c.__name__ for c in type(exc).__mro__),
+                           seconds=time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        mutated = []
+        for i, (b, a) in enumerate(zip(before, args)):
+            mutated += changed_paths(b, a, f"arg {i}")
+        return Outcome(value=value, mutated=tuple(mutated), seconds=seconds)
+
+
+@dataclass
+class LoadReport:
+    """What loading a submission found, before any function was called.
+
+    - ok: False when nothing could be graded (not a notebook, syntax error
+      in a .py file, the process died while loading, ...)
+    - reason: why, for the grade book, when not ok
+    - notes: student-facing remarks (a notebook cell that raised, output cut)
+    - functions: names of the callables the submission defines
+    """
+    ok: bool = True
+    reason: str = ""
+    notes: list = field(default_factory=list)
+    functions: tuple = ()
