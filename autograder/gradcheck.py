@@ -80,7 +80,9 @@ def numerical_gradients(loss, arrays, h=DEFAULT_STEP):
     grads = {}
     for name in point:
         def loss_of_one(v, name=name):
-            return loss({**point, name: v})
+            # Fresh copies of the other entries too: a loss that modifies its
+            # inputs must not shift the point for the next evaluation.
+            return loss({**{k: a.copy() for k, a in point.items()}, name: v})
         grads[name] = numerical_gradient(loss_of_one, point[name], h)
     return grads
 
