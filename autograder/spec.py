@@ -56,3 +56,7 @@ CONSISTENT_BACKWARD_CREDIT = 0.75
 
 LSTM_PARAM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")
 GRU_PARAM_KEYS = ("W_z", "b_z", "W_r", "b_r", "W_h", "b_h")
+
+# Policy: a case where the function changed an input in place keeps this
+# share of its points (SPEC: student functions must not modify their inputs).
+MUTATION_CREDIT = 0.5

@@ -1,0 +1,97 @@
+"""Seeded hidden inputs for the checks.
+
+Every case is generated from a generator seeded by its name, so the same
+submission always meets the same numbers, on every machine. Inputs are
+float64 with weights scaled by 1/sqrt(fan-in), so tanh and sigmoid work in
+their sensitive range and every bug shows in the values.
+"""
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .spec import GRU_PARAM_KEYS, LSTM_PARAM_KEYS
+
+
+@dataclass(frozen=True)
+class Sizes:
+    N: int
+    T: int
+    D: int
+    H: int
+
+    @property
+    def name(self):
+        return f"N={self.N} T={self.T} D={self.D} H={self.H}"
+
+    @property
+    def features(self):
+        """Case features used to say when a function fails ("only when D == H")."""
+        f = set()
+        if self.D == self.H:
+            f.add("D==H")
+        for letter in "NTDH":
+            if getattr(self, letter) > 1:
+                f.add(f"{letter}>1")
+        return frozenset(f)
+
+    def as_dict(self):
+        return {"N": self.N, "T": self.T, "D": self.D, "H": self.H}
+
+
+# Shapes every function meets: N=1, T=1, H=1, D == H, D != H, T > 5, T >= 8.
+SHAPES = (
+    Sizes(N=2, T=3, D=4, H=5),
+    Sizes(N=3, T=6, D=4, H=4),
+    Sizes(N=1, T=1, D=1, H=1),
+    Sizes(N=4, T=9, D=2, H=3),
+    Sizes(N=2, T=2, D=3, H=1),
+)
+
+
+def rng_for(*tags):
+    """A generator seeded by a readable tag, e.g. rng_for("q1", "N=2 T=3 D=4 H=5")."""
+    return np.random.default_rng(zlib.crc32("/".join(map(str, tags)).encode()))
+
+
+def weight(rng, rows, cols, gain=1.0):
+    """A (rows, cols) weight with standard deviation gain / sqrt(cols)."""
+    return rng.standard_normal((rows, cols)) * (gain / np.sqrt(cols))
+
+
+def rnn_inputs(rng, s, sequence):
+    """x, h0 (or h_prev), W_xh, W_hh, b_h for a tanh RNN of sizes s."""
+    x_shape = (s.N, s.T, s.D) if sequence else (s.N, s.D)
+    return {
+        "x": rng.standard_normal(x_shape),
+        "h0" if sequence else "h_prev": 0.8 * rng.standard_normal((s.N, s.H)),
+        "W_xh": weight(rng, s.H, s.D),
+        "W_hh": weight(rng, s.H, s.H),
+        "b_h": 0.3 * rng.standard_normal(s.H),
+    }
+
+
+def gate_params(rng, s, keys):
+    """A params dict of LSTM or GRU weights (H, H + D) and biases (H,)."""
+    params = {}
+    for key in keys:
+        if key.startswith("W_"):
+            params[key] = weight(rng, s.H, s.H + s.D)
+        else:
+            params[key] = 0.3 * rng.standard_normal(s.H)
+    return params
+
+
+def lstm_params(rng, s):
+    return gate_params(rng, s, LSTM_PARAM_KEYS)
+
+
+def gru_params(rng, s):
+    return gate_params(rng, s, GRU_PARAM_KEYS)
+
+
+def orthogonal(rng, n):
+    """A random n x n orthogonal matrix (all singular values 1)."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))

@@ -1,0 +1,145 @@
+"""Generic checks for a forward/backward pair (tanh RNN, LSTM, GRU).
+
+A Layer describes one pair as data: argument names, outputs, upstream
+gradients and which argument each gradient belongs to. The same two checks
+then serve all six pairs of the contract:
+
+- check_forward: the forward's outputs against the reference, per shape;
+- check_backward: the student's backward, fed the cache of the student's
+  own forward, against the reference gradients; when the student's forward
+  is itself wrong, gradients that are the exact derivative of that forward
+  (central differences along random directions) keep part of their points,
+  so one bug costs points once.
+"""
+
+import functools
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+import solutions
+
+from ..cases import SHAPES, rng_for
+from ..spec import CONSISTENT_BACKWARD_CREDIT, FORWARD_TOL, GRADIENT_TOL
+from .common import CaseBuilder, consistency
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A forward/backward pair of the contract, described as data.
+
+    - forward, backward: contract names
+    - args: the forward's argument names, in order
+    - outputs: the forward's outputs before the cache
+    - upstream: the backward's upstream-gradient arguments, one per output
+    - grads: the backward's outputs, in order
+    - grad_of: for each of grads, the forward argument it differentiates
+    - make_inputs: (rng, Sizes) -> dict of the forward's arguments
+    - sequence: outputs have a time axis (axis 1)
+    """
+    forward: str
+    backward: str
+    args: tuple
+    outputs: tuple
+    upstream: tuple
+    grads: tuple
+    grad_of: tuple
+    make_inputs: Callable
+    sequence: bool = False
+
+    def case_rng(self, sizes):
+        return rng_for(self.forward, sizes.name)
+
+
+@functools.lru_cache(maxsize=None)
+def reference(layer, sizes):
+    """Inputs, upstream gradients and reference results of one case (cached)."""
+    rng = layer.case_rng(sizes)
+    inputs = layer.make_inputs(rng, sizes)
+    args = [inputs[name] for name in layer.args]
+    *outs, cache = getattr(solutions, layer.forward)(*args)
+    upstream = [rng.standard_normal(o.shape) for o in outs]
+    grads = getattr(solutions, layer.backward)(*upstream, cache)
+    return args, outs, upstream, list(grads)
+
+
+def _compare(case, name, actual, expected, tol, sizes, sequence):
+    if isinstance(expected, dict):
+        return case.grads_dict(name, actual, expected, tol, sizes=sizes.as_dict())
+    return [case.array(name, actual, expected, tol, sizes=sizes.as_dict(),
+                       time_axis=1 if sequence and expected.ndim == 3 else None)]
+
+
+def check_forward(student, layer, shapes=SHAPES):
+    results = []
+    for sizes in shapes:
+        args, outs, _, _ = reference(layer, sizes)
+        case = CaseBuilder(layer.forward, sizes.name, features=sizes.features)
+        outcome = case.call(student, layer.forward, *args, arg_names=layer.args)
+        if outcome is not None:
+            values = case.unpack(outcome.value, layer.outputs + ("cache",))
+            if values is not None:
+                for name, expected in zip(layer.outputs, outs):
+                    _compare(case, name, values[name], expected, FORWARD_TOL, sizes, layer.sequence)
+        results.append(case.result())
+    return results
+
+
+def check_backward(student, layer, shapes=SHAPES):
+    results = []
+    for sizes in shapes:
+        args, outs, upstream, ref_grads = reference(layer, sizes)
+        case = CaseBuilder(layer.backward, sizes.name, features=sizes.features)
+        fwd = case.call(student, layer.forward, *args, arg_names=layer.args)
+        fwd_values = None
+        if fwd is not None:
+            fwd_values = _unpack_quietly(fwd.value, len(layer.outputs) + 1)
+            if fwd_values is None:
+                case.fail(f"could not test `{layer.backward}`: `{layer.forward}` does not return "
+                          f"({', '.join(layer.outputs + ('cache',))})", status="blocked")
+        if fwd_values is not None:
+            cache = fwd_values[-1]
+            bwd = case.call(student, layer.backward, *upstream, cache,
+                            arg_names=layer.upstream + ("cache",))
+            if bwd is not None:
+                got = case.unpack(bwd.value, layer.grads)
+                if got is not None:
+                    verdicts = []
+                    for name, expected in zip(layer.grads, ref_grads):
+                        verdicts += _compare(case, name, got[name], expected, GRADIENT_TOL, sizes,
+                                             layer.sequence)
+                    forward_right = all(
+                        isinstance(a, np.ndarray) and a.shape == e.shape
+                        and np.allclose(a, e, rtol=1e-7, atol=1e-9)
+                        for a, e in zip(fwd_values[:-1], outs))
+                    if not forward_right and not all(v.ok for v in verdicts):
+                        _consistency_credit(student, case, layer, args, upstream, got, sizes, verdicts)
+        results.append(case.result())
+    return results
+
+
+def _unpack_quietly(value, n):
+    if isinstance(value, (tuple, list)) and len(value) == n:
+        return list(value)
+    return None
+
+
+def _consistency_credit(student, case, layer, args, upstream, got, sizes, verdicts):
+    """Credit gradients that are the exact derivative of the student's own (wrong) forward."""
+    grad_for_arg = {of: got[name] for name, of in zip(layer.grads, layer.grad_of)}
+    names_for_arg = dict(zip(layer.grad_of, layer.grads))
+    grads = [grad_for_arg.get(a) for a in layer.args]
+    names = [names_for_arg.get(a) for a in layer.args]
+    agree = consistency(student, layer.forward, list(args), names, upstream, grads,
+                        rng_for("consistency", layer.backward, sizes.name))
+    wrong = [v.output for v in verdicts if not v.ok]
+    if wrong and all(agree.get(w) for w in wrong):
+        case.r.consistent = True
+        for w in wrong:
+            case.give_credit(w, CONSISTENT_BACKWARD_CREDIT)
+        case.r.messages.append(
+            f"`{layer.backward}` is the exact derivative of your `{layer.forward}`, so it keeps "
+            f"part of its points: fix the forward first")
+    else:
+        case.r.consistent = False

@@ -1,0 +1,62 @@
+"""q2: the tanh RNN over a sequence and backpropagation through time."""
+
+import numpy as np
+
+from ..cases import Sizes, orthogonal, rng_for
+from ..cases import rnn_inputs
+from ..spec import EXACT_RATE_TOL
+from .common import CaseBuilder
+from .layers import Layer, check_backward, check_forward
+
+RNN_SEQUENCE = Layer(
+    forward="rnn_forward", backward="rnn_backward",
+    args=("x", "h0", "W_xh", "W_hh", "b_h"),
+    outputs=("h",), upstream=("dh",),
+    grads=("dx", "dh0", "dW_xh", "dW_hh", "db_h"),
+    grad_of=("x", "h0", "W_xh", "W_hh", "b_h"),
+    make_inputs=lambda rng, s: rnn_inputs(rng, s, sequence=True),
+    sequence=True,
+)
+
+
+def check_rnn_forward(student):
+    return check_forward(student, RNN_SEQUENCE)
+
+
+def check_rnn_backward(student):
+    return check_backward(student, RNN_SEQUENCE) + [_decay_through_bptt(student, a) for a in (0.7, 1.3)]
+
+
+def _decay_through_bptt(student, a, sizes=Sizes(N=2, T=8, D=3, H=4)):
+    """With x = 0, h0 = 0, b_h = 0 and W_hh = a*Q, BPTT scales dL/dh_T by exactly a**T.
+
+    The state stays 0, tanh' = 1, and every step back multiplies by the
+    orthogonal Q times a, so ||dh0|| = a**T * ||dh_T||.
+    """
+    rng = rng_for("rnn_backward", "decay", a)
+    N, T, D, H = sizes.N, sizes.T, sizes.D, sizes.H
+    x, h0, b_h = np.zeros((N, T, D)), np.zeros((N, H)), np.zeros(H)
+    W_xh = rng.standard_normal((H, D)) / np.sqrt(D)
+    W_hh = a * orthogonal(rng, H)
+    dh = np.zeros((N, T, H))
+    dh[:, -1, :] = rng.standard_normal((N, H))
+    case = CaseBuilder("rnn_backward", f"x = 0, W_hh = {a} * orthogonal, T = {T}",
+                       behaviour="decay-rate-exact")
+    fwd = case.call(student, "rnn_forward", x, h0, W_xh, W_hh, b_h)
+    if fwd is not None and isinstance(fwd.value, (tuple, list)) and len(fwd.value) == 2:
+        bwd = case.call(student, "rnn_backward", dh, fwd.value[1], arg_names=("dh", "cache"))
+        if bwd is not None and isinstance(bwd.value, (tuple, list)) and len(bwd.value) == 5:
+            dh0 = bwd.value[1]
+            ok = (isinstance(dh0, np.ndarray) and dh0.shape == (N, H) and np.all(np.isfinite(dh0))
+                  and abs(np.linalg.norm(dh0) / np.linalg.norm(dh[:, -1]) - a ** T) <= EXACT_RATE_TOL * a ** T)
+            case.check(ok, f"with x = 0 and W_hh = {a} times an orthogonal matrix, ||dh0|| should be "
+                           f"{a}**{T} times ||dL/dh_T||; backpropagating through time should multiply by "
+                           f"W_hh once per step", behaviour_failed="decay-rate-exact")
+        elif bwd is not None:
+            case.fail("`rnn_backward` should return (dx, dh0, dW_xh, dW_hh, db_h)")
+    elif fwd is not None:
+        case.fail("could not test `rnn_backward`: `rnn_forward` does not return (h, cache)", status="blocked")
+    return case.result()
+
+
+CHECKS = {"rnn_forward": check_rnn_forward, "rnn_backward": check_rnn_backward}

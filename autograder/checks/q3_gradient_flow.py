@@ -1,0 +1,150 @@
+"""q3: gradient flow through time: the Jacobian, the norms, the decay rate."""
+
+import functools
+
+import numpy as np
+
+import solutions
+
+from ..cases import SHAPES, Sizes, orthogonal, rng_for, rnn_inputs
+from ..spec import APPROX_RATE_REL_TOL, EXACT_RATE_TOL, FORWARD_TOL, GRADIENT_TOL
+from .common import CaseBuilder, raises_case
+
+JACOBIAN_ARGS = ("h_next", "W_hh")
+NORMS_ARGS = ("x", "h0", "W_xh", "W_hh", "b_h", "dh_T")
+
+
+@functools.lru_cache(maxsize=None)
+def _jacobian_case(sizes):
+    rng = rng_for("hidden_jacobian", sizes.name)
+    h_next = np.tanh(rng.standard_normal((sizes.N, sizes.H)))
+    W_hh = rng.standard_normal((sizes.H, sizes.H)) / np.sqrt(sizes.H)
+    return (h_next, W_hh), solutions.hidden_jacobian(h_next, W_hh)
+
+
+def check_hidden_jacobian(student):
+    results = []
+    for sizes in SHAPES:
+        args, expected = _jacobian_case(sizes)
+        case = CaseBuilder("hidden_jacobian", sizes.name, features=sizes.features)
+        out = case.call(student, "hidden_jacobian", *args, arg_names=JACOBIAN_ARGS)
+        if out is not None:
+            case.array("J", out.value, expected, FORWARD_TOL, sizes=sizes.as_dict())
+        results.append(case.result())
+    return results
+
+
+@functools.lru_cache(maxsize=None)
+def _norms_case(sizes):
+    rng = rng_for("gradient_norms_through_time", sizes.name)
+    inputs = rnn_inputs(rng, sizes, sequence=True)
+    args = (inputs["x"], inputs["h0"], inputs["W_xh"], inputs["W_hh"], inputs["b_h"],
+            rng.standard_normal((sizes.N, sizes.H)))
+    return args, solutions.gradient_norms_through_time(*args)
+
+
+def _norms_ok(case, value, T):
+    """Stages for a norms output; returns the array when usable."""
+    v = case.array("norms", value, np.ones(T), np.inf)   # type, shape, dtype, finite only
+    return value if v.ok else None
+
+
+def check_gradient_norms_through_time(student):
+    results = []
+    for sizes in SHAPES:
+        args, expected = _norms_case(sizes)
+        case = CaseBuilder("gradient_norms_through_time", sizes.name, features=sizes.features)
+        out = case.call(student, "gradient_norms_through_time", *args, arg_names=NORMS_ARGS)
+        if out is not None:
+            case.array("norms", out.value, expected, GRADIENT_TOL, sizes=sizes.as_dict(), time_axis=0)
+        results.append(case.result())
+    results += [_exact_rate_case(student, a) for a in (0.6, 1.25)]
+    results += [_ratio_bound_case(student, seed) for seed in range(2)]
+    return results
+
+
+def _exact_rate_case(student, a, sizes=Sizes(N=3, T=10, D=2, H=4)):
+    """x = 0, h0 = 0, b_h = 0, W_hh = a*Q: the norms shrink or grow by exactly a per step."""
+    rng = rng_for("gradient_norms_through_time", "exact", a)
+    N, T, D, H = sizes.N, sizes.T, sizes.D, sizes.H
+    args = (np.zeros((N, T, D)), np.zeros((N, H)), rng.standard_normal((H, D)),
+            a * orthogonal(rng, H), np.zeros(H), rng.standard_normal((N, H)))
+    case = CaseBuilder("gradient_norms_through_time", f"x = 0, W_hh = {a} * orthogonal",
+                       behaviour="decay-rate-exact")
+    out = case.call(student, "gradient_norms_through_time", *args, arg_names=NORMS_ARGS)
+    if out is not None:
+        norms = _norms_ok(case, out.value, T)
+        if norms is not None:
+            ok = np.all(norms > 0) and abs(solutions.decay_rate(norms) - a) <= EXACT_RATE_TOL
+            case.check(ok, f"with x = 0, h0 = 0 and W_hh = {a} times an orthogonal matrix every step back "
+                           f"should multiply the norm by exactly {a}, and your norms do not",
+                       behaviour_failed="decay-rate-exact")
+    return case.result()
+
+
+def _ratio_bound_case(student, seed, sizes=Sizes(N=2, T=12, D=3, H=5)):
+    """On any inputs, one step back multiplies the norm by at most sigma_max(W_hh) (tanh' <= 1)."""
+    rng = rng_for("gradient_norms_through_time", "bound", seed)
+    N, T, D, H = sizes.N, sizes.T, sizes.D, sizes.H
+    W_hh = 1.5 * rng.standard_normal((H, H)) / np.sqrt(H)
+    args = (rng.standard_normal((N, T, D)), rng.standard_normal((N, H)),
+            rng.standard_normal((H, D)), W_hh, rng.standard_normal(H), rng.standard_normal((N, H)))
+    sigma_max = np.linalg.norm(W_hh, 2)
+    case = CaseBuilder("gradient_norms_through_time", f"random inputs, bound {seed}",
+                       behaviour="ratio-bounded")
+    out = case.call(student, "gradient_norms_through_time", *args, arg_names=NORMS_ARGS)
+    if out is not None:
+        norms = _norms_ok(case, out.value, T)
+        if norms is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratios = norms[:-1] / norms[1:]
+            ok = bool(np.all(norms > 0) and np.all(ratios <= sigma_max * (1 + 1e-9)))
+            case.check(ok, "one step back can multiply the gradient norm by at most the largest singular "
+                           "value of W_hh (tanh' <= 1), but your norms grow faster",
+                       behaviour_failed="ratio-bounded")
+    return case.result()
+
+
+def _decay_cases():
+    """(name, norms, expected rate, tolerance) for decay_rate."""
+    k = np.arange(9)[::-1]                      # steps back from the end, for T = 9
+    rng = rng_for("decay_rate", "noise")
+    kinked = np.concatenate([0.5 ** np.arange(5)[::-1] * 0.5 ** 4, np.ones(4)])
+    cases = [
+        ("geometric, rate 0.8", 3.0 * 0.8 ** k, 0.8, EXACT_RATE_TOL),
+        ("geometric, rate 1.5", 0.2 * 1.5 ** k, 1.5, EXACT_RATE_TOL),
+        ("two norms", np.array([0.25, 1.0]), 0.25, EXACT_RATE_TOL),
+        ("noisy", 2.0 * 0.9 ** k * np.exp(0.3 * rng.standard_normal(9)), None, APPROX_RATE_REL_TOL),
+        ("not geometric", kinked, None, APPROX_RATE_REL_TOL),
+    ]
+    return [(name, norms, rate if rate is not None else solutions.decay_rate(norms), tol)
+            for name, norms, rate, tol in cases]
+
+
+def check_decay_rate(student):
+    results = []
+    for name, norms, rate, tol in _decay_cases():
+        case = CaseBuilder("decay_rate", name, behaviour=None if tol == EXACT_RATE_TOL else "least-squares")
+        out = case.call(student, "decay_rate", norms, arg_names=("norms",))
+        if out is not None:
+            if tol == EXACT_RATE_TOL:
+                v = case.number("rate", out.value, rate, EXACT_RATE_TOL / (2 * rate))  # |error| <= 1e-6
+            else:
+                v = case.number("rate", out.value, rate, tol / 2)  # rel_error halves a relative gap
+            if not v.ok and tol != EXACT_RATE_TOL:
+                v.tags.add("not-least-squares")
+                v.message += ("; for norms that are not exactly geometric, the rate is the exponential "
+                              "of the least-squares slope of log(norms) against steps back")
+        results.append(case.result())
+    for name, norms in (("one norm", np.array([1.0])), ("a zero norm", np.array([1.0, 0.0, 0.5])),
+                        ("a negative norm", np.array([0.3, -0.2, 0.1]))):
+        results.append(raises_case(student, "decay_rate", f"ValueError for {name}", (norms,),
+                                    ("norms",), "raises-on-bad-norms"))
+    return results
+
+
+CHECKS = {
+    "hidden_jacobian": check_hidden_jacobian,
+    "gradient_norms_through_time": check_gradient_norms_through_time,
+    "decay_rate": check_decay_rate,
+}

@@ -1,0 +1,95 @@
+"""q4: the LSTM, one step and a sequence, forward and backward."""
+
+import numpy as np
+
+from ..cases import Sizes, lstm_params, rng_for
+from .common import CaseBuilder
+from .layers import Layer, check_backward, check_forward
+
+
+def _step_inputs(rng, s):
+    return {"x": rng.standard_normal((s.N, s.D)), "h_prev": 0.8 * rng.standard_normal((s.N, s.H)),
+            "c_prev": rng.standard_normal((s.N, s.H)), "params": lstm_params(rng, s)}
+
+
+def _sequence_inputs(rng, s):
+    return {"x": rng.standard_normal((s.N, s.T, s.D)), "h0": 0.8 * rng.standard_normal((s.N, s.H)),
+            "params": lstm_params(rng, s)}
+
+
+LSTM_STEP = Layer(
+    forward="lstm_step_forward", backward="lstm_step_backward",
+    args=("x", "h_prev", "c_prev", "params"),
+    outputs=("h_next", "c_next"), upstream=("dh_next", "dc_next"),
+    grads=("dx", "dh_prev", "dc_prev", "grads"),
+    grad_of=("x", "h_prev", "c_prev", "params"),
+    make_inputs=_step_inputs,
+)
+
+LSTM_SEQUENCE = Layer(
+    forward="lstm_forward", backward="lstm_backward",
+    args=("x", "h0", "params"),
+    outputs=("h",), upstream=("dh",),
+    grads=("dx", "dh0", "grads"),
+    grad_of=("x", "h0", "params"),
+    make_inputs=_sequence_inputs,
+    sequence=True,
+)
+
+
+def check_lstm_step_forward(student):
+    return check_forward(student, LSTM_STEP)
+
+
+def check_lstm_step_backward(student):
+    return check_backward(student, LSTM_STEP)
+
+
+def check_lstm_forward(student):
+    return check_forward(student, LSTM_SEQUENCE)
+
+
+def check_lstm_backward(student):
+    return check_backward(student, LSTM_SEQUENCE) + [_keeps_gradient(student)]
+
+
+def _keeps_gradient(student, sizes=Sizes(N=2, T=30, D=3, H=32)):
+    """Forget gates near 1 (bias +5, small weights): dL/dh_0 keeps over a tenth of dL/dh_T.
+
+    The gradient reaches h_0 through the cell path (multiplied by f ~ 0.993
+    per step) and then the gates' hidden weights; H = 32 makes that last hop
+    large enough for the reference (ratio about 0.3 here), while an LSTM
+    without the dc path loses the gradient geometrically (below 1e-10).
+    """
+    rng = rng_for("lstm_backward", "keeps")
+    N, T, D, H = sizes.N, sizes.T, sizes.D, sizes.H
+    params = {k: 0.1 * rng.standard_normal((H, H + D) if k.startswith("W") else H)
+              for k in ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")}
+    params["b_f"] = np.full(H, 5.0)
+    x, h0 = rng.standard_normal((N, T, D)), 0.1 * rng.standard_normal((N, H))
+    dh = np.zeros((N, T, H))
+    dh[:, -1, :] = rng.standard_normal((N, H))
+    case = CaseBuilder("lstm_backward", f"forget bias +5, T = {T}", behaviour="keeps-gradient")
+    fwd = case.call(student, "lstm_forward", x, h0, params)
+    if fwd is not None and isinstance(fwd.value, (tuple, list)) and len(fwd.value) == 2:
+        bwd = case.call(student, "lstm_backward", dh, fwd.value[1], arg_names=("dh", "cache"))
+        if bwd is not None and isinstance(bwd.value, (tuple, list)) and len(bwd.value) == 3:
+            dh0 = bwd.value[1]
+            ok = (isinstance(dh0, np.ndarray) and dh0.shape == (N, H) and np.all(np.isfinite(dh0))
+                  and np.linalg.norm(dh0) > 0.1 * np.linalg.norm(dh[:, -1]))
+            case.check(ok, f"with forget gates near 1 the gradient should survive {T} steps back through "
+                           "the cell state (over a tenth of its size), and yours does not: check the "
+                           "dc path from one step to the previous", behaviour_failed="keeps-gradient")
+        elif bwd is not None:
+            case.fail("`lstm_backward` should return (dx, dh0, grads)")
+    elif fwd is not None:
+        case.fail("could not test `lstm_backward`: `lstm_forward` does not return (h, cache)", status="blocked")
+    return case.result()
+
+
+CHECKS = {
+    "lstm_step_forward": check_lstm_step_forward,
+    "lstm_step_backward": check_lstm_step_backward,
+    "lstm_forward": check_lstm_forward,
+    "lstm_backward": check_lstm_backward,
+}

@@ -1,0 +1,174 @@
+"""Staged comparison of one student output with the expected one.
+
+The stages follow PrairieLearn's feedback helpers: type, shape, dtype kind,
+finiteness, values. The first stage that fails decides the message, which
+names the output and says how it is wrong, never what the expected values
+are. When values are wrong, a few cheap tests look for a pattern a student
+can act on: the sign flipped, a constant factor such as N or T, a
+transpose, or errors confined to some time steps.
+"""
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .gradcheck import rel_error
+
+
+@dataclass
+class Verdict:
+    """The result of comparing one output.
+
+    - output: its name ("dW_hh", "grads['W_f']", "h")
+    - ok: passed every stage
+    - stage: "ok", "type", "shape", "dtype", "finite" or "values"
+    - message: student-facing sentence ("" when ok)
+    - error: the relative error at the values stage (0 when ok)
+    - tags: pattern tags (see findings.Finding.patterns)
+    """
+    output: str
+    ok: bool
+    stage: str = "ok"
+    message: str = ""
+    error: float = 0.0
+    tags: set = field(default_factory=set)
+
+
+def _type_name(value):
+    t = type(value)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def check_array(output, actual, expected, tol, *, sizes=None, time_axis=None):
+    """Compare an array output in stages.
+
+    Inputs:
+    - output: the output's name, used in messages
+    - actual: what the student returned
+    - expected: the reference array
+    - tol: largest relative error accepted
+    - sizes: dict of the case's sizes (N, T, D, H) to name constant factors
+    - time_axis: for sequence outputs (N, T, ...), the axis of time
+
+    Returns a Verdict.
+    """
+    if not isinstance(actual, np.ndarray):
+        return Verdict(output, False, "type",
+                       f"`{output}` should be a numpy array, got {_type_name(actual)}", tags={"type"})
+    if actual.shape != expected.shape:
+        tags = {"shape"}
+        if actual.shape == expected.shape[::-1] and actual.ndim == 2:
+            tags.add("transpose")
+        return Verdict(output, False, "shape",
+                       f"`{output}` has shape {actual.shape}, expected {expected.shape}", tags=tags)
+    if actual.dtype.kind != "f":
+        return Verdict(output, False, "dtype",
+                       f"`{output}` has dtype {actual.dtype}; it should hold float64 numbers", tags={"type"})
+    if actual.dtype != np.float64:
+        return Verdict(output, False, "dtype",
+                       f"`{output}` is {actual.dtype}; compute in float64 (float32 loses the precision "
+                       "the checks need)", tags={"type", "float32"})
+    if not np.all(np.isfinite(actual)):
+        bad = "NaN" if np.any(np.isnan(actual)) else "inf"
+        return Verdict(output, False, "finite", f"`{output}` contains {bad}", tags={"not-finite"})
+    err = rel_error(actual, expected)
+    if err <= tol:
+        return Verdict(output, True)
+    tags = value_patterns(actual, expected, tol, sizes or {}, time_axis)
+    message = f"`{output}` is wrong: max relative error {err:.1e} (tolerance {tol:.0e})"
+    described = describe_patterns(tags)
+    if described:
+        message += "; " + described
+    return Verdict(output, False, "values", message, err, tags)
+
+
+def check_number(output, actual, expected, tol):
+    """Compare a scalar output (a Python or numpy real number, or a 0-d array)."""
+    if isinstance(actual, np.ndarray) and actual.shape == ():
+        actual = actual[()]
+    if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, numbers.Real):
+        return Verdict(output, False, "type",
+                       f"`{output}` should be a number, got {_type_name(actual)}", tags={"type"})
+    actual = float(actual)
+    if not np.isfinite(actual):
+        return Verdict(output, False, "finite", f"`{output}` is {actual}", tags={"not-finite"})
+    err = rel_error(np.array(actual), np.array(float(expected)))
+    if err <= tol:
+        return Verdict(output, True)
+    tags = set()
+    if expected != 0 and abs(actual * expected - 1.0) <= 1e-6:
+        tags.add("inverse")
+    return Verdict(output, False, "values",
+                   f"`{output}` is wrong: relative error {err:.1e} (tolerance {tol:.0e})", err, tags)
+
+
+_FACTORS = (("N", 1), ("T", 1), ("2", 2), ("H", 1))
+
+
+def value_patterns(actual, expected, tol, sizes, time_axis):
+    """Tags describing how a same-shape array differs from the expected one."""
+    tags = set()
+    loose = max(tol, 1e-6) * 10
+    if not np.any(actual):
+        tags.add("zero")
+        return tags
+    if rel_error(actual, -expected) <= loose:
+        tags.add("sign")
+        return tags
+    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and rel_error(actual, expected.T) <= loose:
+        tags.add("transpose")
+        return tags
+    denom = float(np.sum(expected * expected))
+    if denom > 0:
+        ratio = float(np.sum(actual * expected)) / denom
+        if ratio != 0 and rel_error(actual, ratio * expected) <= loose:
+            tags.add(_name_factor(ratio, sizes))
+            return tags
+    if time_axis is not None and expected.shape[time_axis] > 1:
+        T = expected.shape[time_axis]
+        wrong = [rel_error(np.take(actual, t, axis=time_axis), np.take(expected, t, axis=time_axis)) > tol
+                 for t in range(T)]
+        if wrong == [False] * (T - 1) + [True]:
+            tags.add("only-last-step")
+        elif wrong == [True] * (T - 1) + [False]:
+            tags.add("all-but-last-step")
+        elif wrong == [True] + [False] * (T - 1):
+            tags.add("only-first-step")
+    return tags
+
+
+def _name_factor(ratio, sizes):
+    """'scale:N', 'scale:1/T', 'scale:2', ... or 'scale:other'."""
+    candidates = {"2": 2.0}
+    for letter in ("N", "T", "H", "D"):
+        if sizes.get(letter, 1) > 1:
+            candidates.setdefault(letter, float(sizes[letter]))
+    for name, value in candidates.items():
+        if abs(ratio - value) <= 1e-6 * value:
+            return f"scale:{name}"
+        if abs(ratio - 1.0 / value) <= 1e-6 / value:
+            return f"scale:1/{name}"
+    return "scale:other"
+
+
+_PATTERN_TEXT = {
+    "zero": "it is all zeros",
+    "sign": "it has the right size but the opposite sign",
+    "transpose": "it looks transposed",
+    "only-last-step": "only the last time step is wrong",
+    "all-but-last-step": "every time step but the last is wrong",
+    "only-first-step": "only the first time step is wrong",
+    "scale:other": "it is off by a constant factor",
+}
+
+
+def describe_patterns(tags):
+    """A short student-facing phrase for pattern tags ('' if none)."""
+    phrases = []
+    for tag in sorted(tags):
+        if tag in _PATTERN_TEXT:
+            phrases.append(_PATTERN_TEXT[tag])
+        elif tag.startswith("scale:"):
+            phrases.append(f"it is off by a factor of {tag[6:]}")
+    return "; ".join(phrases)

@@ -1,0 +1,203 @@
+"""Run every check on one Student and turn the cases into a grade.
+
+    grade = grade_student(student)          # any Student (sandboxed or local)
+    grade = grade_source(source_text)       # trusted source, in this process
+    grade.to_dict()                         # one entry of SPEC.md's --json document
+
+Points per function are the share of its cases passed (cases weigh alike;
+partial credit per case); a question's score is the sum over its functions.
+Feedback names the output that is wrong, how far off, when it fails and a
+hint from the bug catalogue (autograder/hints.py), never reference values.
+"""
+
+import traceback
+from dataclasses import dataclass, field
+
+from .checks import ALL_CHECKS
+from .findings import Finding
+from .spec import QUESTIONS, MAX_SCORE
+from .student import LocalStudent
+
+_ONLY_WHEN_TEXT = {
+    "D==H": "only when D == H",
+    "N>1": "only when N > 1 (more than one sample in the batch)",
+    "T>1": "only when T > 1 (more than one time step)",
+    "H>1": "only when H > 1",
+    "D>1": "only when D > 1",
+}
+_STATUS_ORDER = ("missing", "timeout", "crash", "limit", "raises", "blocked", "wrong", "ok")
+
+
+@dataclass
+class FunctionGrade:
+    function: str
+    score: float
+    max_score: float
+    feedback: list
+    finding: Finding
+    cases: list
+
+
+@dataclass
+class QuestionGrade:
+    id: str
+    score: float
+    max_score: float
+    feedback: list = field(default_factory=list)
+
+
+@dataclass
+class Grade:
+    """The grade of one submission."""
+    student: str = ""
+    status: str = "graded"            # "graded" or "error"
+    reason: str = ""
+    questions: list = field(default_factory=list)
+    functions: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        return round(sum(q.score for q in self.questions), 2)
+
+    @property
+    def max_score(self):
+        return MAX_SCORE
+
+    @property
+    def findings(self):
+        return {name: f.finding for name, f in self.functions.items()}
+
+    def question(self, qid):
+        return next(q for q in self.questions if q.id == qid)
+
+    def to_dict(self):
+        """One submission of SPEC.md's --json document (plus reason/notes when present)."""
+        d = {"student": self.student, "score": self.score, "max_score": self.max_score,
+             "status": self.status}
+        if self.reason:
+            d["reason"] = self.reason
+        if self.notes:
+            d["notes"] = list(self.notes)
+        d["questions"] = [{"id": q.id, "score": q.score, "max_score": q.max_score,
+                           "feedback": list(q.feedback)} for q in self.questions]
+        return d
+
+
+def error_grade(student, reason, notes=()):
+    """A zero row for a submission that could not be graded at all."""
+    return Grade(student=student, status="error", reason=reason, notes=list(notes),
+                 questions=[QuestionGrade(q.id, 0.0, float(sum(q.points.values())),
+                                          [f"not graded: {reason}"]) for q in QUESTIONS])
+
+
+def grade_student(student, name=""):
+    """Run every check on a Student and build the Grade."""
+    from .hints import hints_for
+
+    grade = Grade(student=name)
+    for q in QUESTIONS:
+        qgrade = QuestionGrade(q.id, 0.0, float(sum(q.points.values())))
+        for function, points in q.points.items():
+            try:
+                cases = ALL_CHECKS[function](student)
+            except Exception:                      # a defect of the autograder itself
+                grade.status = "error"
+                grade.reason = f"internal error of the autograder while checking {function}"
+                grade.notes.append(traceback.format_exc(limit=3))
+                cases = []
+            fgrade = grade_function(function, points, cases)
+            fgrade.feedback += [f"Hint: {h}" for h in hints_for(fgrade.finding)
+                                if fgrade.finding.status != "ok"]
+            grade.functions[function] = fgrade
+            qgrade.score += fgrade.score
+            qgrade.feedback += fgrade.feedback
+        qgrade.score = round(qgrade.score, 2)
+        grade.questions.append(qgrade)
+    return grade
+
+
+def grade_source(source, name=""):
+    """Exec a trusted Python source in this process and grade it (tests, fixtures)."""
+    namespace = {"__name__": "submission"}
+    exec(compile(source, f"<{name or 'submission'}>", "exec"), namespace)
+    return grade_student(LocalStudent(namespace), name)
+
+
+def grade_function(function, points, cases):
+    """Score one function from its cases and write its feedback and Finding."""
+    finding = find(function, cases)
+    total_weight = sum(c.weight for c in cases)
+    share = sum(c.weight * c.fraction for c in cases) / total_weight if total_weight else 0.0
+    score = round(points * share, 4)
+    head = f"{function}: {score:.4g} / {points:g} points"
+    if finding.status == "ok":
+        return FunctionGrade(function, score, points, [head + ", every check passed"], finding, cases)
+    return FunctionGrade(function, score, points, [head] + explain(function, cases, finding), finding, cases)
+
+
+def find(function, cases):
+    """Aggregate the evidence of all cases of one function into a Finding."""
+    f = Finding(function)
+    statuses = {c.status for c in cases} or {"missing"}
+    f.status = next(s for s in _STATUS_ORDER if s in statuses)
+    if f.status == "blocked":
+        f.status = "wrong"
+    outputs_ok, outputs_bad = set(), set()
+    for c in cases:
+        for v in c.verdicts:
+            if "behaviour" in v.tags:
+                if not v.ok:
+                    f.failed_behaviours.add(v.output)
+                continue
+            (outputs_ok if v.ok else outputs_bad).add(v.output)
+            if not v.ok:
+                f.patterns.setdefault(v.output, set()).update(v.tags | {v.stage})
+        if c.behaviour and c.status != "ok":
+            f.failed_behaviours.add(c.behaviour)
+        f.raised.update(c.raised)
+        f.mutated_inputs.update(c.mutated)
+    f.wrong_outputs = outputs_bad
+    f.right_outputs = outputs_ok - outputs_bad
+    verdicts = [c.consistent for c in cases if c.consistent is not None]
+    f.consistent_with_own_forward = (all(verdicts) if verdicts else None)
+    shaped = [c for c in cases if c.features and c.behaviour is None]
+    failing = [c for c in shaped if c.status != "ok"]
+    passing = [c for c in shaped if c.status == "ok"]
+    if failing and passing:
+        common = frozenset.intersection(*[c.features for c in failing])
+        f.only_when = {feat for feat in common if any(feat not in c.features for c in passing)}
+    return f
+
+
+def explain(function, cases, finding):
+    """Student-facing sentences for a function that lost points."""
+    if finding.status == "missing" and all(c.status == "missing" for c in cases):
+        return [f"`{function}` is not defined: define it with the name and arguments of the assignment"]
+    if cases and all("NotImplementedError" in c.raised for c in cases):
+        return [f"`{function}` is not implemented yet (it raises NotImplementedError)"]
+    lines = []
+    n = len(cases)
+    # Wrong outputs: the worst case's message, and how many cases it affects.
+    by_output = {}
+    for c in cases:
+        for v in c.verdicts:
+            if not v.ok:
+                by_output.setdefault(v.output, []).append((c, v))
+    for output, items in by_output.items():
+        case, worst = max(items, key=lambda cv: (cv[1].stage == "values", cv[1].error))
+        where = f"in {len(items)} of {n} cases" if len(items) > 1 else "in 1 case"
+        if worst.stage == "values" and "behaviour" not in worst.tags:
+            lines.append(f"{worst.message} ({where}, e.g. {case.name})")
+        else:
+            lines.append(f"{worst.message} ({where}, e.g. {case.name})")
+    # Case-level messages (calls that failed, behaviours), each once.
+    seen = {}
+    for c in cases:
+        for m in c.messages:
+            seen.setdefault(m, []).append(c)
+    for m, cs in seen.items():
+        lines.append(m if len(cs) == 1 else f"{m} (in {len(cs)} cases, e.g. {cs[0].name})")
+    if finding.only_when:
+        lines.append(f"`{function}` fails " + " and ".join(_ONLY_WHEN_TEXT[f] for f in sorted(finding.only_when)))
+    return lines
