@@ -57,6 +57,15 @@ class Grade:
     notes: list = field(default_factory=list)
 
     @property
+    def curves(self):
+        """Gradient-norm curves (student's and expected) gathered by the checks, for plots."""
+        out = {}
+        for f in self.functions.values():
+            for c in f.cases:
+                out.update(c.curves)
+        return out
+
+    @property
     def score(self):
         return round(sum(q.score for q in self.questions), 2)
 
@@ -81,7 +90,18 @@ class Grade:
             d["notes"] = list(self.notes)
         d["questions"] = [{"id": q.id, "score": q.score, "max_score": q.max_score,
                            "feedback": list(q.feedback)} for q in self.questions]
+        curves = self.curves
+        if curves:
+            d["curves"] = curves
         return d
+
+
+PRIVATE_KEYS = ("curves", "internal_error")
+
+
+def public(result):
+    """A result dict as SPEC.md's --json document shows it (no plot data, no flags)."""
+    return {k: v for k, v in result.items() if k not in PRIVATE_KEYS}
 
 
 def error_grade(student, reason, notes=()):

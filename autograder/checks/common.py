@@ -42,6 +42,7 @@ class CaseResult:
     consistent: bool | None = None
     raised: tuple = ()
     mutated: tuple = ()
+    curves: dict = field(default_factory=dict)   # label -> list of floats, for plots in feedback
 
 
 class CaseBuilder:

@@ -75,6 +75,8 @@ def _exact_rate_case(student, a, sizes=Sizes(N=3, T=10, D=2, H=4)):
     if out is not None:
         norms = _norms_ok(case, out.value, T)
         if norms is not None:
+            case.r.curves = {f"yours, W_hh = {a} Q": [float(v) for v in norms],
+                             f"expected, rate {a}": [float(v) for v in solutions.gradient_norms_through_time(*args)]}
             ok = np.all(norms > 0) and abs(solutions.decay_rate(norms) - a) <= EXACT_RATE_TOL
             case.check(ok, f"with x = 0, h0 = 0 and W_hh = {a} times an orthogonal matrix every step back "
                            f"should multiply the norm by exactly {a}, and your norms do not",

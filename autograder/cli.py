@@ -1,0 +1,86 @@
+"""The ``rnngrade`` command.
+
+    rnngrade grade PATH... [--out DIR] [--jobs N] [--json]
+
+PATH is a .py or .ipynb submission, or a folder of them (nbgrader's
+submitted/<student>/<assignment>/ layout is recognised). Every submission
+gets a row. The exit status is 0 unless the command was misused (2) or the
+autograder itself failed on some submission (1).
+"""
+
+import argparse
+import os
+import sys
+
+from . import batch, report
+from .batch import dump
+from .grading import public
+
+
+def _progress_printer(stream):
+    if stream.isatty():
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            tqdm = None
+        if tqdm is not None:
+            bar = {}
+
+            def show(done, total, result):
+                if "bar" not in bar:
+                    bar["bar"] = tqdm(total=total, file=stream, unit="sub", desc="grading")
+                bar["bar"].update(1)
+                bar["bar"].set_postfix_str(f"{result['student']} {result['score']:g}")
+                if bar["bar"].n >= total:
+                    bar["bar"].close()
+            return show
+
+    def plain(done, total, result):
+        what = "cached" if done is None else f"{done}/{total}"
+        stream.write(f"[{what}] {result['student']}: {result['score']:g}/{result['max_score']:g} "
+                     f"{result['status']}\n")
+        stream.flush()
+    return plain
+
+
+def cmd_grade(args):
+    subs = batch.discover(args.paths)
+    if not subs:
+        print("rnngrade: no submissions found", file=sys.stderr)
+        return 2
+    progress = None if args.quiet else _progress_printer(sys.stderr)
+    results = batch.grade_batch(subs, jobs=args.jobs, out_dir=args.out, progress=progress)
+    if args.out:
+        report.write_outputs(args.out, results)
+    if args.json:
+        sys.stdout.write(dump({"submissions": [public(r) for r in results]}))
+    else:
+        print(report.table(results))
+        if args.out:
+            print(f"wrote {os.path.join(args.out, 'grades.csv')} and feedback for each student")
+    return 1 if any(r.get("internal_error") for r in results) else 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="rnngrade", description="Grade the RNN-gradients assignment.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("grade", help="grade submissions (.py, .ipynb or folders of them)")
+    g.add_argument("paths", nargs="+", metavar="PATH")
+    g.add_argument("--out", metavar="DIR", help="write grades.csv, feedback and Gradescope results here")
+    g.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel submissions (default: cores)")
+    g.add_argument("--json", action="store_true", help="print the JSON document of SPEC.md to stdout")
+    g.add_argument("--quiet", action="store_true", help="no progress lines")
+    g.set_defaults(func=cmd_grade)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        print("rnngrade: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

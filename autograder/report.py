@@ -1,0 +1,159 @@
+"""What an instructor and a student read: the grade table, grades.csv,
+feedback in Markdown and HTML, and Gradescope's results.json.
+
+Every writer takes the result dicts of grading.Grade.to_dict(); none of
+them runs checks.
+"""
+
+import csv
+import html
+import io
+import re
+from pathlib import Path
+
+from .batch import dump
+from .grading import public
+from .spec import QUESTION_IDS
+
+
+def safe_name(student):
+    """A file name for a student id (ids come from file and folder names)."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", student).strip(".") or "student"
+    return name[:100]
+
+
+def _qscore(result, qid):
+    q = next((q for q in result["questions"] if q["id"] == qid), None)
+    return q["score"] if q else 0.0
+
+
+def table(results):
+    """The grade table printed at the end of a batch."""
+    header = ["student"] + list(QUESTION_IDS) + ["total", "status"]
+    rows = [[r["student"]] + [f"{_qscore(r, q):g}" for q in QUESTION_IDS]
+            + [f"{r['score']:g}/{r['max_score']:g}", r["status"] + (f": {r['reason']}" if r.get("reason") else "")]
+            for r in results]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths[-1] = len(header[-1])
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    if results:
+        mean = sum(r["score"] for r in results) / len(results)
+        errors = sum(r["status"] != "graded" for r in results)
+        out.append(f"{len(results)} submissions, mean score {mean:.2f}/{results[0]['max_score']:g}, "
+                   f"{errors} not graded")
+    return "\n".join(out)
+
+
+def grades_csv(results):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["student"] + list(QUESTION_IDS) + ["score", "max_score", "status", "reason"])
+    for r in results:
+        w.writerow([r["student"]] + [f"{_qscore(r, q):g}" for q in QUESTION_IDS]
+                   + [f"{r['score']:g}", f"{r['max_score']:g}", r["status"], r.get("reason", "")])
+    return buf.getvalue()
+
+
+def feedback_markdown(result):
+    lines = [f"# Feedback for {result['student']}", "",
+             f"**Score: {result['score']:g} / {result['max_score']:g}**", ""]
+    if result["status"] != "graded":
+        lines += [f"This submission could not be graded: {result.get('reason', '')}", ""]
+    for note in result.get("notes", []):
+        lines.append(f"> {note}")
+    if result.get("notes"):
+        lines.append("")
+    for q in result["questions"]:
+        lines += [f"## {q['id']}: {q['score']:g} / {q['max_score']:g}", ""]
+        lines += [f"- {line}" for line in q["feedback"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def feedback_html(result):
+    esc = html.escape
+    parts = ["<!doctype html>", "<html lang=\"en\"><head><meta charset=\"utf-8\">",
+             f"<title>Feedback for {esc(result['student'])}</title>",
+             "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.4}"
+             "code{background:#f3f3f3;padding:0 .2em}.full{color:#11772d}.lost{color:#a4251b}</style>",
+             "</head><body>", f"<h1>Feedback for {esc(result['student'])}</h1>",
+             f"<p><strong>Score: {result['score']:g} / {result['max_score']:g}</strong></p>"]
+    if result["status"] != "graded":
+        parts.append(f"<p>This submission could not be graded: {esc(result.get('reason', ''))}</p>")
+    for note in result.get("notes", []):
+        parts.append(f"<blockquote>{esc(note)}</blockquote>")
+    for q in result["questions"]:
+        cls = "full" if q["score"] >= q["max_score"] else "lost"
+        parts.append(f"<h2 class=\"{cls}\">{esc(q['id'])}: {q['score']:g} / {q['max_score']:g}</h2><ul>")
+        parts += [f"<li>{_inline_code(esc(line))}</li>" for line in q["feedback"]]
+        parts.append("</ul>")
+        if q["id"] == "q3" and result.get("curves"):
+            parts.append(norms_svg(result["curves"]))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _inline_code(text):
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
+def norms_svg(curves, width=480, height=260):
+    """An inline SVG: log10 of gradient norms against steps back, one polyline per curve.
+
+    - curves: dict label -> list of positive norms (norms[t], t = 0 .. T-1)
+    """
+    import math
+    series = {k: [math.log10(v) for v in vs if v > 0] for k, vs in curves.items() if vs}
+    if not series:
+        return ""
+    lo = min(min(v) for v in series.values())
+    hi = max(max(v) for v in series.values())
+    hi = hi if hi > lo else lo + 1
+    colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+           f'aria-label="gradient norms through time">',
+           f'<rect width="{width}" height="{height}" fill="white" stroke="#ccc"/>']
+    for n, (label, ys) in enumerate(series.items()):
+        T = len(ys)
+        pts = []
+        for t, y in enumerate(ys):
+            k = T - 1 - t                                   # steps back from the end
+            px = 40 + (width - 60) * (k / max(1, T - 1))
+            py = height - 30 - (height - 50) * ((y - lo) / (hi - lo))
+            pts.append(f"{px:.1f},{py:.1f}")
+        colour = colours[n % len(colours)]
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(pts)}"/>')
+        out.append(f'<text x="{width - 10}" y="{20 + 16 * n}" text-anchor="end" fill="{colour}" '
+                   f'font-size="12">{html.escape(label)}</text>')
+    out.append(f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle" font-size="12">'
+               f'steps back from the end (log scale of the norm, 10^{lo:.1f} .. 10^{hi:.1f})</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def gradescope_results(result):
+    """Gradescope's results.json for one submission (one test per question)."""
+    return {
+        "score": result["score"],
+        "output": (f"Could not be graded: {result.get('reason', '')}" if result["status"] != "graded"
+                   else "Graded by rnngrade."),
+        "tests": [{"name": q["id"], "score": q["score"], "max_score": q["max_score"],
+                   "output": "\n".join(q["feedback"]), "visibility": "visible"}
+                  for q in result["questions"]],
+    }
+
+
+def write_outputs(out_dir, results):
+    """grades.csv, grades.json, feedback/<id>.md and .html, gradescope/<id>/results.json."""
+    out = Path(out_dir)
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    (out / "gradescope").mkdir(parents=True, exist_ok=True)
+    (out / "grades.csv").write_text(grades_csv(results), encoding="utf-8")
+    (out / "grades.json").write_text(dump({"submissions": [public(r) for r in results]}), encoding="utf-8")
+    for r in results:
+        name = safe_name(r["student"])
+        (out / "feedback" / f"{name}.md").write_text(feedback_markdown(r), encoding="utf-8")
+        (out / "feedback" / f"{name}.html").write_text(feedback_html(r), encoding="utf-8")
+        (out / "gradescope" / name).mkdir(exist_ok=True)
+        (out / "gradescope" / name / "results.json").write_text(dump(gradescope_results(r)), encoding="utf-8")

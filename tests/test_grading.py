@@ -1,0 +1,209 @@
+"""Do the checks give the answer key full marks, the stub zero, and bugs the right feedback?
+
+These run in-process on trusted code (LocalStudent); the sandboxed path is
+tested in test_sandbox*.py and test_cli.py.
+"""
+
+import numpy as np
+import pytest
+
+import solutions
+from autograder.compare import check_array, check_number
+from autograder.grading import grade_student
+from autograder.spec import CONSISTENT_BACKWARD_CREDIT, FUNCTIONS, MAX_SCORE, QUESTIONS, question_of
+from autograder.student import LocalStudent
+
+
+def student_with(**overrides):
+    """The answer key with some functions replaced (or removed with None)."""
+    ns = {name: getattr(solutions, name) for name in FUNCTIONS}
+    for name, fn in overrides.items():
+        if fn is None:
+            ns.pop(name)
+        else:
+            ns[name] = fn
+    return LocalStudent(ns)
+
+
+@pytest.fixture(scope="module")
+def reference_grade():
+    return grade_student(LocalStudent(solutions), "reference")
+
+
+def test_reference_gets_full_marks_on_every_question(reference_grade):
+    assert reference_grade.score == MAX_SCORE
+    for q in reference_grade.questions:
+        assert q.score == q.max_score, q.feedback
+
+
+def test_grading_is_deterministic(reference_grade):
+    """Does the same submission always get the same score and the same messages?"""
+    bug = student_with(rnn_step_forward=lambda x, h, Wx, Wh, b: solutions.rnn_step_forward(x, h, Wx, Wh.T, b))
+    assert grade_student(bug, "s").to_dict() == grade_student(bug, "s").to_dict()
+
+
+def test_question_points_add_up():
+    assert MAX_SCORE == 100
+    assert {q.id for q in QUESTIONS} == {f"q{i}" for i in range(7)}
+    assert len(FUNCTIONS) == 19
+
+
+@pytest.mark.parametrize("missing", ["rnn_forward", "decay_rate", "clip_grad_value"])
+def test_a_missing_function_costs_only_its_own_points(missing):
+    grade = grade_student(student_with(**{missing: None}))
+    fgrade = grade.functions[missing]
+    assert fgrade.score == 0
+    assert any("is not defined" in line for line in fgrade.feedback)
+    lost = MAX_SCORE - grade.score
+    # rnn_forward also blocks rnn_backward (it needs the forward's cache)
+    allowed = fgrade.max_score + (grade.functions["rnn_backward"].max_score if missing == "rnn_forward" else 0)
+    assert 0 < lost <= allowed
+
+
+def test_exceptions_nan_and_wrong_shapes_lose_points_with_a_message():
+    def raises(*a):
+        raise IndexError("index 3 is out of bounds")
+
+    def nan_forward(*args):
+        h, cache = solutions.rnn_step_forward(*args)
+        return h * np.nan, cache
+
+    def wrong_shape(h_next, W_hh):
+        return solutions.hidden_jacobian(h_next, W_hh).sum(axis=0)
+
+    grade = grade_student(student_with(chain_product=raises, rnn_step_forward=nan_forward,
+                                       hidden_jacobian=wrong_shape))
+    text = "\n".join(grade.question("q0").feedback)
+    assert "raised IndexError: index 3 is out of bounds" in text
+    assert "`h_next` contains NaN" in "\n".join(grade.question("q1").feedback)
+    assert "`J` has shape" in "\n".join(grade.question("q3").feedback)
+    assert grade.functions["chain_product"].score == 0
+    assert grade.functions["rnn_step_forward"].score == 0
+    assert grade.functions["hidden_jacobian"].score == 0
+
+
+def test_wrong_arity_is_reported():
+    grade = grade_student(student_with(rnn_step_backward=lambda dh, cache: solutions.rnn_step_backward(dh, cache)[:4]))
+    assert any("should return 5 values (dx, dh_prev, dW_xh, dW_hh, db_h), got 4" in line
+               for line in grade.question("q1").feedback)
+
+
+def test_a_transposed_gradient_is_named_and_diagnosed():
+    def bwd(dh_next, cache):
+        dx, dh_prev, dW_xh, dW_hh, db_h = solutions.rnn_step_backward(dh_next, cache)
+        return dx, dh_prev, dW_xh, dW_hh.T, db_h
+
+    grade = grade_student(student_with(rnn_step_backward=bwd))
+    finding = grade.findings["rnn_step_backward"]
+    assert finding.wrong_outputs == {"dW_hh"}
+    assert finding.pattern("dW_hh", "transpose")
+    assert any("`dW_hh` is wrong" in line and "transposed" in line for line in grade.question("q1").feedback)
+    assert "dW_xh" in finding.right_outputs
+
+
+def test_a_gradient_off_by_N_is_diagnosed():
+    def bwd(dh_next, cache):
+        dx, dh_prev, dW_xh, dW_hh, db_h = solutions.rnn_step_backward(dh_next, cache)
+        return dx, dh_prev, dW_xh, dW_hh, db_h / dh_next.shape[0]
+
+    finding = grade_student(student_with(rnn_step_backward=bwd)).findings["rnn_step_backward"]
+    assert finding.pattern("db_h", "scale:1/N")
+    assert "N>1" in finding.only_when
+
+
+def test_a_backward_that_differentiates_its_own_wrong_forward_keeps_part_of_its_points():
+    """One bug costs points once: forward without the bias, backward exact for that forward."""
+    def fwd(x, h_prev, W_xh, W_hh, b_h):
+        return solutions.rnn_step_forward(x, h_prev, W_xh, W_hh, np.zeros_like(b_h))
+
+    def bwd(dh_next, cache):
+        dx, dh_prev, dW_xh, dW_hh, db_h = solutions.rnn_step_backward(dh_next, cache)
+        return dx, dh_prev, dW_xh, dW_hh, np.zeros_like(db_h)   # the bias does not exist in fwd
+
+    grade = grade_student(student_with(rnn_step_forward=fwd, rnn_step_backward=bwd))
+    fg = grade.functions["rnn_step_backward"]
+    assert fg.finding.consistent_with_own_forward is True
+    assert 0 < fg.score < fg.max_score
+    assert fg.score >= CONSISTENT_BACKWARD_CREDIT * fg.max_score - 1e-9
+    assert grade.functions["rnn_step_forward"].score == 0
+
+
+def test_an_inconsistent_backward_gets_no_such_credit():
+    def bwd(dh_next, cache):
+        dx, dh_prev, dW_xh, dW_hh, db_h = solutions.rnn_step_backward(dh_next, cache)
+        return -dx, -dh_prev, -dW_xh, -dW_hh, -db_h
+
+    grade = grade_student(student_with(rnn_step_backward=bwd))
+    assert grade.functions["rnn_step_backward"].score == 0
+    assert grade.findings["rnn_step_backward"].pattern("dx", "sign")
+
+
+def test_mutating_an_input_costs_points_and_says_which():
+    def bwd(dh, cache):
+        out = solutions.rnn_backward(dh, cache)
+        dh *= 0
+        return out
+
+    grade = grade_student(student_with(rnn_backward=bwd))
+    fg = grade.functions["rnn_backward"]
+    assert 0 < fg.score < fg.max_score
+    assert "dh" in fg.finding.mutated_inputs
+    assert any("changed its input dh in place" in line for line in fg.feedback)
+
+
+def test_feedback_never_shows_reference_values(reference_grade):
+    """Messages give shapes, errors and patterns, never the expected numbers."""
+    def fwd(x, h_prev, W_xh, W_hh, b_h):
+        return solutions.rnn_step_forward(x, h_prev, W_xh, W_hh, 2 * b_h)
+
+    grade = grade_student(student_with(rnn_step_forward=fwd))
+    ref_values = solutions.rnn_step_forward(np.ones((1, 1)), np.ones((1, 1)), np.ones((1, 1)),
+                                            np.ones((1, 1)), np.ones(1))[0]
+    text = "\n".join(grade.question("q1").feedback)
+    assert f"{ref_values[0, 0]:.4f}" not in text
+    assert "max relative error" in text
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_can_lose_its_points(function):
+    """No check passes a function that returns garbage."""
+    grade = grade_student(student_with(**{function: lambda *a, **k: "garbage"}))
+    assert grade.functions[function].score == 0, grade.functions[function].feedback
+    assert question_of(function) in {q.id for q in QUESTIONS}
+
+
+# -- staged comparison -------------------------------------------------------
+
+def test_broadcasting_shapes_never_pass():
+    """np.allclose compares a (3, 1) with a (1, 3); the checks do not."""
+    v = check_array("h", np.ones((3, 1)), np.ones((1, 3)), 1e-7)
+    assert not v.ok and v.stage == "shape"
+
+
+@pytest.mark.parametrize("bad, stage", [
+    (np.full((2, 2), np.nan), "finite"), (np.full((2, 2), np.inf), "finite"),
+    (np.ones((2, 2), dtype=np.float32), "dtype"), (np.ones((2, 2), dtype=int), "dtype"),
+    ([[1.0, 1.0], [1.0, 1.0]], "type"), (None, "type"), ("1", "type"),
+])
+def test_the_first_failing_stage_decides(bad, stage):
+    v = check_array("out", bad, np.ones((2, 2)), 1e-7)
+    assert not v.ok and v.stage == stage
+
+
+def test_scalar_stages():
+    assert check_number("rate", np.float64(0.5), 0.5, 1e-9).ok
+    assert check_number("rate", np.array(0.5), 0.5, 1e-9).ok
+    assert not check_number("rate", True, 1.0, 1e-9).ok
+    assert not check_number("rate", float("nan"), 1.0, 1e-9).ok
+    assert "inverse" in check_number("rate", 2.0, 0.5, 1e-9).tags
+
+
+def test_time_patterns():
+    expected = np.random.default_rng(0).standard_normal((2, 4, 3))
+    last = expected.copy()
+    last[:, -1] += 1
+    assert "only-last-step" in check_array("h", last, expected, 1e-7, time_axis=1).tags
+    rest = expected.copy()
+    rest[:, :-1] *= 1.5
+    rest[:, :-1] += 0.1
+    assert "all-but-last-step" in check_array("h", rest, expected, 1e-7, time_axis=1).tags
