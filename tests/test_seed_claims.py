@@ -125,7 +125,7 @@ def test_the_tanh_derivative_belongs_at_h_t_not_h_t_minus_1():
     N, D, H = 1, 2, 3
     rng = np.random.default_rng(3)
     x, h_prev = rng.standard_normal((N, D)), rng.standard_normal((N, H))
-    # Moderate weights: h_t is far from saturation, unlike h_prev.
+    # Moderate weights keep the Jacobian entries large enough to resolve.
     W_xh, W_hh, b_h = (0.5 * rng.standard_normal((H, D)), 0.5 * rng.standard_normal((H, H)),
                        0.5 * rng.standard_normal(H))
     h_next, _ = S.rnn_step_forward(x, h_prev, W_xh, W_hh, b_h)
