@@ -207,3 +207,30 @@ def test_time_patterns():
     rest[:, :-1] *= 1.5
     rest[:, :-1] += 0.1
     assert "all-but-last-step" in check_array("h", rest, expected, 1e-7, time_axis=1).tags
+
+
+def test_a_step_bug_costs_full_points_once():
+    """A bug in rnn_step_backward, reused by the student's own rnn_backward, is charged in q1;
+    rnn_backward, which chains the step correctly, keeps most of its points."""
+    def step_bwd(dh_next, cache):
+        dx, dh_prev, dW_xh, dW_hh, db_h = solutions.rnn_step_backward(dh_next, cache)
+        return dx, dh_prev, dW_xh, 2 * dW_hh, db_h
+
+    ns = {name: getattr(solutions, name) for name in FUNCTIONS}
+    ns["rnn_step_backward"] = step_bwd
+
+    def rnn_backward(dh, cache):                   # the student's BPTT calls their own step
+        N, T, H = dh.shape
+        dx, dW_xh, dW_hh, db_h, dh_prev = [], 0, 0, 0, np.zeros((N, H))
+        for t in reversed(range(T)):
+            dx_t, dh_prev, a, b, c = ns["rnn_step_backward"](dh[:, t] + dh_prev, cache[t])
+            dx.insert(0, dx_t)
+            dW_xh, dW_hh, db_h = dW_xh + a, dW_hh + b, db_h + c
+        return np.stack(dx, axis=1), dh_prev, dW_xh, dW_hh, db_h
+
+    ns["rnn_backward"] = rnn_backward
+    grade = grade_student(LocalStudent(ns))
+    step, seq = grade.functions["rnn_step_backward"], grade.functions["rnn_backward"]
+    assert step.score < 0.9 * step.max_score
+    assert seq.score >= CONSISTENT_BACKWARD_CREDIT * seq.max_score * 0.9
+    assert any("chains your `rnn_step_backward` correctly" in line for line in seq.feedback)

@@ -10,6 +10,12 @@ then serve all six pairs of the contract:
   is itself wrong, gradients that are the exact derivative of that forward
   (central differences along random directions) keep part of their points,
   so one bug costs points once.
+
+For a sequence layer, one more way to cost a bug once: when its values are
+wrong but equal what the student's own step functions give when chained
+over time in the standard way, the sequence function itself is right and
+the bug lives in the step (graded in its own question); those outputs keep
+part of their points.
 """
 
 import functools
@@ -47,6 +53,8 @@ class Layer:
     grad_of: tuple
     make_inputs: Callable
     sequence: bool = False
+    step: "Layer | None" = None      # the step layer a sequence layer chains
+    n_state: int = 1                 # recurrent state carried: (h,) or (h, c)
 
     def case_rng(self, sizes):
         return rng_for(self.forward, sizes.name)
@@ -82,6 +90,10 @@ def check_forward(student, layer, shapes=SHAPES):
             if values is not None:
                 for name, expected in zip(layer.outputs, outs):
                     _compare(case, name, values[name], expected, FORWARD_TOL, sizes, layer.sequence)
+                if layer.step is not None and not all(v.ok for v in case.r.verdicts):
+                    composed = compose_forward(student, layer, args)
+                    _step_credit(case, layer, composed, [values[n] for n in layer.outputs], outs,
+                                 layer.step.forward)
         results.append(case.result())
     return results
 
@@ -115,6 +127,10 @@ def check_backward(student, layer, shapes=SHAPES):
                         for a, e in zip(fwd_values[:-1], outs))
                     if not forward_right and not all(v.ok for v in verdicts):
                         _consistency_credit(student, case, layer, args, upstream, got, sizes, verdicts)
+                    if layer.step is not None and not all(v.ok for v in verdicts) and not case.r.consistent:
+                        composed = compose_backward(student, layer, args, upstream)
+                        _step_credit(case, layer, composed, [got[n] for n in layer.grads], ref_grads,
+                                     layer.step.backward)
         results.append(case.result())
     return results
 
@@ -143,3 +159,98 @@ def _consistency_credit(student, case, layer, args, upstream, got, sizes, verdic
             f"part of its points: fix the forward first")
     else:
         case.r.consistent = False
+
+
+def _flat(value):
+    """Arrays of an output, a dict's values in key order, for comparisons."""
+    if isinstance(value, dict):
+        return [value[k] for k in sorted(value)]
+    return [value]
+
+
+def _same(a, b, tol=1e-9):
+    fa, fb = _flat(a), _flat(b)
+    if len(fa) != len(fb):
+        return False
+    for x, y in zip(fa, fb):
+        if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.shape == y.shape
+                and np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            return False
+        if np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)), initial=0.0) > tol:
+            return False
+    return True
+
+
+def _step_credit(case, layer, composed, got, expected, step_function):
+    """Credit sequence outputs that are wrong only because the student's step is."""
+    if composed is None:
+        return
+    if not all(_same(c, g) for c, g in zip(composed, got)):
+        return
+    if all(_same(c, e, tol=1e-7) for c, e in zip(composed, expected)):
+        return                                   # the step is right: nothing to excuse
+    for v in case.r.verdicts:
+        if not v.ok:
+            case.give_credit(v.output, CONSISTENT_BACKWARD_CREDIT)
+    case.r.consistent = True
+    case.r.messages.append(f"`{case.r.function}` chains your `{step_function}` correctly; its values are "
+                           f"off because `{step_function}` is (fix that first), so it keeps part of its points")
+
+
+def _split_step_args(layer, args):
+    """(x, h0, *weights) of a sequence call -> x, initial state, weights."""
+    x, h0, *weights = args
+    state = [h0] + [np.zeros_like(h0)] * (layer.n_state - 1)
+    return x, state, weights
+
+
+def compose_forward(student, layer, args):
+    """The sequence forward obtained by chaining the student's step forward; None if a call fails."""
+    x, state, weights = _split_step_args(layer, args)
+    hs = []
+    for t in range(x.shape[1]):
+        out = student.call(layer.step.forward, x[:, t, :], *state, *weights)
+        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != layer.n_state + 1:
+            return None
+        state = list(out.value[:layer.n_state])
+        hs.append(state[0])
+    if not all(isinstance(h, np.ndarray) and h.shape == hs[0].shape for h in hs):
+        return None
+    return [np.stack(hs, axis=1)]
+
+
+def compose_backward(student, layer, args, upstream):
+    """BPTT obtained by chaining the student's step functions; None if a call fails."""
+    x, state, weights = _split_step_args(layer, args)
+    caches = []
+    for t in range(x.shape[1]):
+        out = student.call(layer.step.forward, x[:, t, :], *state, *weights)
+        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != layer.n_state + 1:
+            return None
+        state = list(out.value[:layer.n_state])
+        caches.append(out.value[-1])
+    (dh,) = upstream
+    d_state = [np.zeros_like(s) for s in state]
+    dx, d_weights = [None] * x.shape[1], None
+    for t in reversed(range(x.shape[1])):
+        d_in = [dh[:, t, :] + d_state[0]] + d_state[1:]
+        out = student.call(layer.step.backward, *d_in, caches[t])
+        n = 1 + layer.n_state + len(weights)
+        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != n:
+            return None
+        dx[t], *rest = out.value
+        d_state, step_weights = list(rest[:layer.n_state]), list(rest[layer.n_state:])
+        try:                               # the weights are shared: accumulate over time
+            d_weights = step_weights if d_weights is None else [_add(a, b) for a, b in zip(d_weights, step_weights)]
+        except (TypeError, ValueError, KeyError):
+            return None
+    try:
+        return [np.stack(dx, axis=1), d_state[0], *d_weights]
+    except (TypeError, ValueError):
+        return None
+
+
+def _add(a, b):
+    if isinstance(a, dict):
+        return {k: a[k] + b[k] for k in a}
+    return a + b

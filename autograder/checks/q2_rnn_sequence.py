@@ -7,6 +7,7 @@ from ..cases import rnn_inputs
 from ..spec import EXACT_RATE_TOL
 from .common import CaseBuilder
 from .layers import Layer, check_backward, check_forward
+from .q1_rnn_step import RNN_STEP
 
 RNN_SEQUENCE = Layer(
     forward="rnn_forward", backward="rnn_backward",
@@ -16,6 +17,7 @@ RNN_SEQUENCE = Layer(
     grad_of=("x", "h0", "W_xh", "W_hh", "b_h"),
     make_inputs=lambda rng, s: rnn_inputs(rng, s, sequence=True),
     sequence=True,
+    step=RNN_STEP,
 )
 
 

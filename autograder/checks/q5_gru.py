@@ -34,6 +34,8 @@ GRU_SEQUENCE = Layer(
     grad_of=("x", "h0", "params"),
     make_inputs=_sequence_inputs,
     sequence=True,
+    step=GRU_STEP,
+    n_state=1,
 )
 
 
