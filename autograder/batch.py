@@ -91,12 +91,12 @@ def result_key(sub):
 
 def grade_one(sub, limits=None):
     """Grade one submission in a sandbox; always returns a result dict."""
-    from .sandbox import Limits, SandboxedStudent
-
     if sub.path.suffix not in SUFFIXES:
         return error_grade(sub.student, f"{sub.path.name} is not a .py or .ipynb file").to_dict()
     if not sub.path.is_file():
         return error_grade(sub.student, f"{sub.path.name} does not exist or is not a file").to_dict()
+    from .sandbox import Limits, SandboxedStudent
+
     try:
         with SandboxedStudent(sub.path, limits=limits or Limits()) as student:
             load = student.load

@@ -1,0 +1,118 @@
+"""Does `rnngrade grade` give every submission a row, stable JSON and the files an instructor needs?"""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import batch, cli
+from autograder.spec import MAX_SCORE, QUESTION_IDS
+from autograder.submissions import reference_source, stub_source, to_notebook, write_notebook
+
+
+def run_cli(*args):
+    """The real console entry point, in a subprocess, as an instructor runs it."""
+    return subprocess.run([sys.executable, "-m", "autograder.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def class_folder(tmp_path_factory):
+    d = tmp_path_factory.mktemp("class")
+    (d / "ada.py").write_text(reference_source())
+    (d / "stub.py").write_text(stub_source())
+    write_notebook(to_notebook(reference_source()), d / "nb_student.ipynb")
+    (d / "broken.ipynb").write_text("{ this is not json")
+    (d / "syntax.py").write_text("def rnn_step_forward(:\n")
+    return d
+
+
+# -- discovery ---------------------------------------------------------------
+
+def test_discover_names_rows_after_nbgrader_student_folders(tmp_path):
+    for student in ("s1", "s2"):
+        p = tmp_path / "submitted" / student / "ps1"
+        p.mkdir(parents=True)
+        (p / "ps1.ipynb").write_text("{}")
+        (p / ".ipynb_checkpoints").mkdir()
+        (p / ".ipynb_checkpoints" / "ps1-checkpoint.ipynb").write_text("{}")
+    subs = batch.discover([tmp_path / "submitted"])
+    assert [s.student for s in subs] == ["s1", "s2"]
+
+
+def test_discover_plain_folders_explicit_files_and_collisions(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "bob.py").write_text("")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "bob.py").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    subs = batch.discover([tmp_path / "a", tmp_path / "b", tmp_path / "notes.txt"])
+    assert sorted(s.student for s in subs) == ["bob", "bob-2", "notes"]
+
+
+def test_a_wrong_suffix_or_missing_file_gets_an_error_row(tmp_path):
+    (tmp_path / "essay.docx").write_bytes(b"PK\x03\x04")
+    rows = [batch.grade_one(s) for s in batch.discover([tmp_path / "essay.docx", tmp_path / "gone.py"])]
+    assert all(r["status"] == "error" and r["score"] == 0 for r in rows)
+    assert "not a .py or .ipynb" in rows[0]["reason"]
+    assert "does not exist" in rows[1]["reason"]
+
+
+def test_misuse_exits_with_2(tmp_path):
+    assert cli.main(["grade", str(tmp_path)]) == 2          # an empty folder: nothing to grade
+    assert cli.main(["grade", "x.py", "--jobs", "0"]) == 2
+
+
+# -- the whole command -------------------------------------------------------
+
+@pytest.mark.slow
+def test_json_document_follows_the_spec(class_folder):
+    proc = run_cli("grade", class_folder, "--json", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    rows = {r["student"]: r for r in doc["submissions"]}
+    assert set(rows) == {"ada", "stub", "nb_student", "broken", "syntax"}
+    for r in rows.values():
+        assert set(r) <= {"student", "score", "max_score", "status", "questions", "reason", "notes"}
+        assert r["max_score"] == MAX_SCORE
+        assert [q["id"] for q in r["questions"]] == list(QUESTION_IDS)
+        assert all(isinstance(line, str) for q in r["questions"] for line in q["feedback"])
+        assert r["score"] == pytest.approx(sum(q["score"] for q in r["questions"]))
+    assert rows["ada"]["score"] == MAX_SCORE and rows["ada"]["status"] == "graded"
+    assert rows["nb_student"]["score"] == MAX_SCORE
+    assert rows["stub"]["score"] == 0 and rows["stub"]["status"] == "graded"
+    for bad in ("broken", "syntax"):
+        assert rows[bad]["status"] == "error" and rows[bad]["score"] == 0 and rows[bad]["reason"]
+
+
+@pytest.mark.slow
+def test_the_same_submissions_give_byte_identical_json(class_folder):
+    first = run_cli("grade", class_folder / "ada.py", class_folder / "stub.py", "--json", "--jobs", "1")
+    second = run_cli("grade", class_folder / "stub.py", class_folder / "ada.py", "--json", "--jobs", "2")
+    assert first.returncode == second.returncode == 0
+    assert first.stdout == second.stdout
+
+
+@pytest.mark.slow
+def test_out_folder_has_grades_feedback_and_gradescope_results_and_resumes(class_folder, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("grade", class_folder, "--out", out, "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "ada" in proc.stdout and "mean score" in proc.stdout          # the grade table
+    with open(out / "grades.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert [r["student"] for r in table] == sorted(r["student"] for r in table)
+    assert set(table[0]) == {"student", *QUESTION_IDS, "score", "max_score", "status", "reason"}
+    for student in ("ada", "stub", "broken"):
+        assert (out / "feedback" / f"{student}.md").read_text().startswith(f"# Feedback for {student}")
+        assert "<svg" in (out / "feedback" / "ada.html").read_text()
+        gs = json.loads((out / "gradescope" / student / "results.json").read_text())
+        assert {t["name"] for t in gs["tests"]} == set(QUESTION_IDS)
+    # An interrupted batch resumes: finished results are reused, not regraded.
+    before = (out / "grades.csv").read_text()
+    again = run_cli("grade", class_folder, "--out", out, "--jobs", "2")
+    assert again.stderr.count("[cached]") == 5
+    assert (out / "grades.csv").read_text() == before
