@@ -1,0 +1,17 @@
+"""1 - tanh(h)**2 with h = h_next: tanh applied a second time to an output that already is tanh(a).
+
+expect: q1
+also: q2
+hint: already tanh(a)
+"""
+
+
+def rnn_step_backward(dh_next, cache):
+    x, h_prev, W_xh, W_hh, h_next = cache
+    da = dh_next * (1 - np.tanh(h_next) ** 2)
+    dx = da @ W_xh
+    dh_prev = da @ W_hh
+    dW_xh = da.T @ x
+    dW_hh = da.T @ h_prev
+    db_h = da.sum(axis=0)
+    return dx, dh_prev, dW_xh, dW_hh, db_h
