@@ -66,7 +66,8 @@ def changed_paths(before, after, path):
     """Paths of the arrays that differ between two snapshots of an argument."""
     if isinstance(before, np.ndarray):
         same = (isinstance(after, np.ndarray) and after.shape == before.shape
-                and np.array_equal(after, before, equal_nan=True))
+                and after.dtype == before.dtype
+                and np.array_equal(after, before, equal_nan=before.dtype.kind in "fc"))
         return [] if same else [path]
     if isinstance(before, dict):
         out = []

@@ -234,3 +234,20 @@ def test_a_step_bug_costs_full_points_once():
     assert step.score < 0.9 * step.max_score
     assert seq.score >= CONSISTENT_BACKWARD_CREDIT * seq.max_score * 0.9
     assert any("chains your `rnn_step_backward` correctly" in line for line in seq.feedback)
+
+
+JUNK = [
+    None, "h", 10 ** 400, float("nan"), 1j, [[1.0, 2.0]], {"a": 1}, (np.ones(3),) * 7,
+    np.array(["a", "b"]), np.ones((2, 2), dtype=complex), np.full((2, 3), 1e308),
+    (np.array(["x"]), np.array(["y"])), ({"W_f": "no"}, {"b": None}),
+]
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=lambda j: type(j).__name__)
+def test_junk_return_values_never_break_grading(junk):
+    """Whatever a student returns, every function scores zero and grading finishes."""
+    grade = grade_student(LocalStudent({name: (lambda *a, _j=junk: _j) for name in FUNCTIONS}))
+    assert grade.status == "graded", grade.notes
+    # decay_rate/clip of junk may accidentally satisfy a ValueError case only by raising;
+    # returning junk never earns value points
+    assert grade.score <= MAX_SCORE * 0.05, [(q.id, q.score) for q in grade.questions]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..compare import Verdict, check_array, check_number
+from ..compare import Verdict, check_array, check_number, is_float_array
 from ..spec import CONSISTENT_BACKWARD_CREDIT, MUTATION_CREDIT
 from ..student import snapshot
 
@@ -205,7 +205,7 @@ def consistency(student, forward, fwd_args, grad_names, douts, grads, rng, n_dir
             return None
         total = 0.0
         for out, dout in zip(value, douts):
-            if not isinstance(out, np.ndarray) or out.shape != dout.shape:
+            if not is_float_array(out, dout.shape):
                 return None
             total += float(np.sum(out * dout))
         return total
@@ -221,7 +221,7 @@ def consistency(student, forward, fwd_args, grad_names, douts, grads, rng, n_dir
             base = arg[key] if key is not None else arg
             g = grad.get(key) if (key is not None and isinstance(grad, dict)) else grad
             label = f"{name}['{key}']" if key is not None else name
-            if not isinstance(g, np.ndarray) or g.shape != base.shape or not np.all(np.isfinite(g)):
+            if not is_float_array(g, base.shape):
                 verdict[label] = None
                 continue
             agree = True

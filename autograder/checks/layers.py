@@ -28,6 +28,7 @@ import solutions
 
 from ..cases import SHAPES, rng_for
 from ..spec import CONSISTENT_BACKWARD_CREDIT, FORWARD_TOL, GRADIENT_TOL
+from ..compare import is_float_array
 from .common import CaseBuilder, consistency
 
 
@@ -121,10 +122,8 @@ def check_backward(student, layer, shapes=SHAPES):
                     for name, expected in zip(layer.grads, ref_grads):
                         verdicts += _compare(case, name, got[name], expected, GRADIENT_TOL, sizes,
                                              layer.sequence)
-                    forward_right = all(
-                        isinstance(a, np.ndarray) and a.shape == e.shape
-                        and np.allclose(a, e, rtol=1e-7, atol=1e-9)
-                        for a, e in zip(fwd_values[:-1], outs))
+                    forward_right = all(is_float_array(a, e.shape) and np.allclose(a, e, rtol=1e-7, atol=1e-9)
+                                        for a, e in zip(fwd_values[:-1], outs))
                     if not forward_right and not all(v.ok for v in verdicts):
                         _consistency_credit(student, case, layer, args, upstream, got, sizes, verdicts)
                     if layer.step is not None and not all(v.ok for v in verdicts) and not case.r.consistent:
@@ -173,8 +172,7 @@ def _same(a, b, tol=1e-9):
     if len(fa) != len(fb):
         return False
     for x, y in zip(fa, fb):
-        if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.shape == y.shape
-                and np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        if not (is_float_array(x) and is_float_array(y, x.shape)):
             return False
         if np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)), initial=0.0) > tol:
             return False
@@ -214,7 +212,7 @@ def compose_forward(student, layer, args):
             return None
         state = list(out.value[:layer.n_state])
         hs.append(state[0])
-    if not all(isinstance(h, np.ndarray) and h.shape == hs[0].shape for h in hs):
+    if not all(is_float_array(h, np.shape(hs[0])) for h in hs):
         return None
     return [np.stack(hs, axis=1)]
 
@@ -252,5 +250,7 @@ def compose_backward(student, layer, args, upstream):
 
 def _add(a, b):
     if isinstance(a, dict):
-        return {k: a[k] + b[k] for k in a}
+        return {k: _add(a[k], b[k]) for k in a}
+    if not (is_float_array(a) and is_float_array(b, a.shape)):
+        raise ValueError("not addable gradients")
     return a + b

@@ -5,6 +5,7 @@ import numpy as np
 from ..cases import Sizes, orthogonal, rng_for
 from ..cases import rnn_inputs
 from ..spec import EXACT_RATE_TOL
+from ..compare import is_float_array
 from .common import CaseBuilder
 from .layers import Layer, check_backward, check_forward
 from .q1_rnn_step import RNN_STEP
@@ -49,7 +50,7 @@ def _decay_through_bptt(student, a, sizes=Sizes(N=2, T=8, D=3, H=4)):
         bwd = case.call(student, "rnn_backward", dh, fwd.value[1], arg_names=("dh", "cache"))
         if bwd is not None and isinstance(bwd.value, (tuple, list)) and len(bwd.value) == 5:
             dh0 = bwd.value[1]
-            ok = (isinstance(dh0, np.ndarray) and dh0.shape == (N, H) and np.all(np.isfinite(dh0))
+            ok = (is_float_array(dh0, (N, H))
                   and abs(np.linalg.norm(dh0) / np.linalg.norm(dh[:, -1]) - a ** T) <= EXACT_RATE_TOL * a ** T)
             case.check(ok, f"with x = 0 and W_hh = {a} times an orthogonal matrix, ||dh0|| should be "
                            f"{a}**{T} times ||dL/dh_T||; backpropagating through time should multiply by "

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..cases import Sizes, gru_params, rng_for
+from ..compare import is_float_array
 from .common import CaseBuilder
 from .layers import Layer, check_backward, check_forward
 
@@ -70,7 +71,7 @@ def _passes_through(student, sizes=Sizes(N=3, T=1, D=2, H=4)):
         bwd = case.call(student, "gru_step_backward", dh_next, fwd.value[1], arg_names=("dh_next", "cache"))
         if bwd is not None and isinstance(bwd.value, (tuple, list)) and len(bwd.value) == 3:
             dh_prev = bwd.value[1]
-            ok = (isinstance(dh_prev, np.ndarray) and dh_prev.shape == dh_next.shape
+            ok = (is_float_array(dh_prev, dh_next.shape)
                   and np.allclose(dh_prev, dh_next, rtol=1e-6, atol=1e-9))
             case.check(ok, "with the update gate z near 0 the step copies h_prev, so dL/dh_prev should equal "
                            "dL/dh_next; yours does not (which of z and 1 - z multiplies h_prev?)",
