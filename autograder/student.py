@@ -57,7 +57,9 @@ def snapshot(value):
         return value.copy()
     if isinstance(value, dict):
         return {k: snapshot(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, tuple) and hasattr(value, "_fields"):      # a namedtuple
+        return type(value)(*(snapshot(v) for v in value))
+    if type(value) in (list, tuple):
         return type(value)(snapshot(v) for v in value)
     return value
 
