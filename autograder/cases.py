@@ -40,13 +40,16 @@ class Sizes:
         return {"N": self.N, "T": self.T, "D": self.D, "H": self.H}
 
 
-# Shapes every function meets: N=1, T=1, H=1, D == H, D != H, T > 5, T >= 8.
+# Shapes every function meets: N=1, T=1, H=1, D == H, D != H, T > 5, T >= 8;
+# N=1 and T=1 also with H > 1, so a failure "only when N > 1" or "only when
+# T > 1" can be told apart from one that needs vectors rather than scalars.
 SHAPES = (
     Sizes(N=2, T=3, D=4, H=5),
     Sizes(N=3, T=6, D=4, H=4),
     Sizes(N=1, T=1, D=1, H=1),
     Sizes(N=4, T=9, D=2, H=3),
-    Sizes(N=2, T=2, D=3, H=1),
+    Sizes(N=1, T=4, D=3, H=2),
+    Sizes(N=2, T=1, D=3, H=2),
 )
 
 

@@ -23,7 +23,6 @@ _ONLY_WHEN_TEXT = {
     "N>1": "only when N > 1 (more than one sample in the batch)",
     "T>1": "only when T > 1 (more than one time step)",
     "H>1": "only when H > 1",
-    "D>1": "only when D > 1",
 }
 _STATUS_ORDER = ("missing", "timeout", "crash", "limit", "raises", "blocked", "wrong", "ok")
 
@@ -186,7 +185,8 @@ def find(function, cases):
     passing = [c for c in shaped if c.status == "ok"]
     if failing and passing:
         common = frozenset.intersection(*[c.features for c in failing])
-        f.only_when = {feat for feat in common if any(feat not in c.features for c in passing)}
+        f.only_when = {feat for feat in common & set(_ONLY_WHEN_TEXT)
+                       if any(feat not in c.features for c in passing)}
     return f
 
 
