@@ -122,7 +122,7 @@ RAISE_NONPOSITIVE = "Raise ValueError when {limit} <= 0; test `not {limit} > 0`,
 RULES = (
     # q0 ------------------------------------------------------------------
     Rule("chain_product", _wrong("product"),
-         "The gradient along a backward path is the product of its local factors: start from 1.0, "
+         "The gradient along a backward path is the product of its local factors: start from one, "
          "multiply by every factor, and return only after the loop."),
     Rule("max_activation_derivative", lambda f: any(o.startswith("max ") for o in f.wrong_outputs),
          "Find where each derivative is largest: tanh'(a) = 1 - tanh(a)**2 peaks at a = 0; "
@@ -282,6 +282,10 @@ ONLY_D_EQ_H = (" It only shows when D == H, where both orientations have the sam
                "do not choose the orientation by looking at shapes.")
 
 FALLBACKS = {
+    "rnn_forward": ("h[:, t] is the state after step t+1: run rnn_step_forward on x[:, t] and the state "
+                    "of the previous step, for every t in order, and keep each step's cache."),
+    "gru_forward": ("h[:, t] is the state after step t+1: run gru_step_forward on x[:, t] and the state "
+                    "of the previous step, for every t in order, and keep each step's cache."),
     "rnn_backward": ("Each step's backward needs that step's own cache (the x_t, h_{t-1} and h_t of "
                      "the same step): check the indices, an index off by one is a classic; then check "
                      "that the steps run from the last to the first."),
