@@ -38,6 +38,11 @@ def _gate_params(keys, H, D, rng, std=0.5):
             for key in keys}
 
 
+def _rnn_weights(H, D, rng):
+    """W_xh (H, D), W_hh (H, H) and b_h (H,), moderate so nothing saturates."""
+    return rng.standard_normal((H, D)), 0.5 * rng.standard_normal((H, H)), rng.standard_normal(H)
+
+
 def _leaf(array):
     """A float64 leaf tensor holding a copy of array, tracking gradients."""
     return torch.tensor(np.array(array, dtype=np.float64), requires_grad=True)
@@ -94,7 +99,7 @@ def test_rnn_step_agrees_with_torch_autograd(shape):
     N, _, D, H = shape
     rng = _rng(shape, 1)
     x, h_prev = rng.standard_normal((N, D)), rng.standard_normal((N, H))
-    W_xh, W_hh, b_h = rng.standard_normal((H, D)), 0.5 * rng.standard_normal((H, H)), rng.standard_normal(H)
+    W_xh, W_hh, b_h = _rnn_weights(H, D, rng)
     dout = rng.standard_normal((N, H))
 
     h_next, cache = S.rnn_step_forward(x, h_prev, W_xh, W_hh, b_h)
@@ -113,7 +118,7 @@ def test_rnn_sequence_agrees_with_torch_autograd(shape):
     N, T, D, H = shape
     rng = _rng(shape, 2)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
-    W_xh, W_hh, b_h = rng.standard_normal((H, D)), 0.5 * rng.standard_normal((H, H)), rng.standard_normal(H)
+    W_xh, W_hh, b_h = _rnn_weights(H, D, rng)
     dout = rng.standard_normal((N, T, H))
 
     h, cache = S.rnn_forward(x, h0, W_xh, W_hh, b_h)
@@ -135,7 +140,7 @@ def test_rnn_sequence_agrees_with_torch_nn_rnn(shape):
     N, T, D, H = shape
     rng = _rng(shape, 3)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
-    W_xh, W_hh, b_h = rng.standard_normal((H, D)), 0.5 * rng.standard_normal((H, H)), rng.standard_normal(H)
+    W_xh, W_hh, b_h = _rnn_weights(H, D, rng)
     dout = rng.standard_normal((N, T, H))
 
     h, cache = S.rnn_forward(x, h0, W_xh, W_hh, b_h)
@@ -286,8 +291,8 @@ def test_lstm_sequence_agrees_with_torch_nn_lstm(shape):
     torch_order = ("i", "f", "c", "o")
     lstm = torch.nn.LSTM(D, H, batch_first=True, dtype=torch.float64)
     with torch.no_grad():
-        lstm.weight_ih_l0.copy_(torch.tensor(np.concatenate([params["W_" + g][:, H:] for g in torch_order])))
-        lstm.weight_hh_l0.copy_(torch.tensor(np.concatenate([params["W_" + g][:, :H] for g in torch_order])))
+        for target, part in ((lstm.weight_ih_l0, np.s_[:, H:]), (lstm.weight_hh_l0, np.s_[:, :H])):
+            target.copy_(torch.tensor(np.concatenate([params["W_" + g][part] for g in torch_order])))
         lstm.bias_ih_l0.copy_(torch.tensor(np.concatenate([params["b_" + g] for g in torch_order])))
         lstm.bias_hh_l0.zero_()
     x_t, h0_t = _leaf(x), _leaf(h0[None])
