@@ -1,0 +1,897 @@
+"""Parent side: SandboxedStudent, the Student that runs code in a child.
+
+The grading process never imports or runs submission code. It reads and
+validates the file (notebook.py), starts one worker child per submission
+(worker.py, confined by confine.py) and calls the submission's functions
+through a pipe protocol (protocol.py). See the package docstring for the
+protections in each isolation mode.
+"""
+
+import atexit
+import fcntl
+import os
+import pwd
+import secrets
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import weakref
+from pathlib import Path
+
+import numpy as np
+
+from autograder.sandbox import protocol as P
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.notebook import read_submission
+from autograder.student import LoadReport, Outcome
+
+PACKAGE_DIR = Path(__file__).resolve().parent           # .../autograder/sandbox
+AUTOGRADER_DIR = PACKAGE_DIR.parent                      # .../autograder
+IMPORT_ROOT = AUTOGRADER_DIR.parent                      # holds the autograder package
+# folders of the repository that hold the answer key and grader data
+SECRET_DIRS = ("solutions", "autograder", "tests", "assignments", "bench")
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+BOOT = ("import sys;a=sys.argv;sys.path.insert(0,a[1]);"
+        "sys.path+=[p for p in a[2].split(':') if p];"
+        "from autograder.sandbox.worker import main;main(a[1:])")
+
+_LIVE = weakref.WeakSet()
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself could not be set up (a problem of the grading
+    machine, never of the submission: no submission code has run)."""
+
+
+class StudentRef:
+    """An opaque reference to an object that lives in a submission's child
+    process (a cache, any custom object). Pass it back to a later call of
+    the same SandboxedStudent to hand the child its real object."""
+
+    __slots__ = ("_owner", "_gen", "_id", "type_name", "__weakref__")
+
+    def __init__(self, owner, gen, ref_id, type_name):
+        self._owner = owner
+        self._gen = gen
+        self._id = ref_id
+        self.type_name = type_name
+
+    def __repr__(self):
+        return f"<student object of type {self.type_name}>"
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _Died(Exception):
+    pass
+
+
+class _Violation(Exception):
+    pass
+
+
+class _StaleRef(Exception):
+    pass
+
+
+class _Child:
+    """One running worker process and its pipes."""
+
+    def __init__(self):
+        self.proc = None
+        self.mode = "none"
+        self.tmpdir = None
+        self.gen = 0
+        self.req_w = self.resp_r = self.pidfd = None
+        self.sel = None
+        self.reader = None
+        self.outbuf = b""
+        self.want_write = False
+        self.dead = False
+        self.resp_eof = False
+
+
+# ------------------------------------------------------------------ setup
+
+_MODE_CACHE = {}
+
+
+def _unshare_path():
+    return shutil.which("unshare", path=SYSTEM_PATH)
+
+
+def _userns_works(unshare):
+    if "userns" not in _MODE_CACHE:
+        try:
+            r = subprocess.run([unshare, "--user", "--map-root-user", "--mount", "--net",
+                                "--pid", "--fork", "true"], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               timeout=10, env={"PATH": SYSTEM_PATH})
+            _MODE_CACHE["userns"] = r.returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            _MODE_CACHE["userns"] = False
+    return _MODE_CACHE["userns"]
+
+
+def isolation_mode(requested="auto"):
+    """The isolation mode this machine gives for a requested mode."""
+    unshare = _unshare_path()
+    if requested == "none":
+        return "none"
+    if requested in ("auto", "root") and os.geteuid() == 0 and unshare:
+        return "root"
+    if requested == "root":
+        raise SandboxError("isolation 'root' needs root and the unshare command")
+    if requested in ("auto", "userns") and unshare and _userns_works(unshare):
+        return "userns"
+    if requested == "userns":
+        raise SandboxError("isolation 'userns' needs unprivileged user namespaces")
+    return "none"
+
+
+def _repo_root():
+    """The repository folder holding the autograder, or None when installed."""
+    root = IMPORT_ROOT
+    if (root / "pyproject.toml").is_file() or (root / "solutions").is_dir():
+        if root.name not in ("site-packages", "dist-packages"):
+            return root
+    return None
+
+
+def _venv_dir():
+    return os.path.abspath(sys.prefix) if sys.prefix != sys.base_prefix else None
+
+
+def _hidden_paths():
+    """Paths the child must not see even if they lie in a bound folder."""
+    hide = []
+    repo = _repo_root()
+    venv = _venv_dir()
+    if repo is not None:
+        for entry in sorted(os.listdir(repo)):
+            path = os.path.join(str(repo), entry)
+            if venv is None or not (venv == path or venv.startswith(path + "/")):
+                hide.append(path)
+        hide += [os.path.join(str(repo), d) for d in SECRET_DIRS]
+    hide.append(str(AUTOGRADER_DIR))
+    try:
+        import importlib.util
+        spec = importlib.util.find_spec("solutions")
+        for loc in (spec.submodule_search_locations or []) if spec else []:
+            hide.append(os.path.abspath(loc))
+    except (ImportError, ValueError):
+        pass
+    out = []
+    for p in hide:
+        for q in (p, os.path.realpath(p)):
+            if q not in out:
+                out.append(q)
+    return out
+
+
+def _allowed_bind(path, repo, venv):
+    if not os.path.isabs(path) or path == "/" or not os.path.exists(path):
+        return False
+    if repo is not None:
+        repo = str(repo)
+        if repo == path or repo.startswith(path.rstrip("/") + "/"):
+            return False       # the repository or one of its parents
+        if path.startswith(repo + "/"):
+            return venv is not None and (path == venv or path.startswith(venv + "/"))
+    return True
+
+
+def _bind_paths():
+    """The Python installation, the environment and numpy, as the child
+    must see them (same paths as here)."""
+    repo = _repo_root()
+    venv = _venv_dir()
+    cands = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.realpath(sys.executable)),
+             os.path.dirname(os.path.dirname(np.__file__))]
+    cands += [p for p in sys.path
+              if p and os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")]
+    out = []
+    for c in cands:
+        for p in (os.path.abspath(c), os.path.realpath(c)):
+            if p not in out and _allowed_bind(p, repo, venv):
+                out.append(p)
+    return sorted(out, key=len)
+
+
+def _site_dirs():
+    dirs = [p for p in sys.path
+            if p and os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")]
+    np_site = os.path.dirname(os.path.dirname(np.__file__))
+    if np_site not in dirs:
+        dirs.append(np_site)
+    return ":".join(d for d in dirs if ":" not in d)
+
+
+def _nobody():
+    try:
+        pw = pwd.getpwnam("nobody")
+        return pw.pw_uid, pw.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+def _tasks_of_uid(uid):
+    """Processes and threads of a user (RLIMIT_NPROC counts them all)."""
+    n = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                st = os.stat(f"/proc/{name}")
+                if st.st_uid == uid:
+                    n += len(os.listdir(f"/proc/{name}/task"))
+            except OSError:
+                pass
+    return n
+
+
+def _child_env(home):
+    return {
+        "PATH": SYSTEM_PATH, "HOME": home, "TMPDIR": home,
+        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+        "MPLBACKEND": "Agg", "MPLCONFIGDIR": home + "/.matplotlib",
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+# ------------------------------------------------------------------ processes
+
+def _proc_table():
+    """pid -> (ppid, pgrp) for every process we can see."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        rest = data[data.rfind(b")") + 2:].split()
+        try:
+            table[int(name)] = (int(rest[1]), int(rest[2]))
+        except (IndexError, ValueError):
+            pass
+    return table
+
+
+def _children_of(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return [p for p, (ppid, _) in _proc_table().items() if ppid == pid]
+
+
+def _kill_tree(root, pgid):
+    """Freeze then kill root, its descendants and its process group
+    (mode "none": no PID namespace does it for us)."""
+    stopped = set()
+    for _ in range(100):
+        table = _proc_table()
+        family = {root} if root in table else set()
+        family |= {p for p, (_, g) in table.items() if g == pgid}
+        grew = True
+        while grew:
+            kids = {p for p, (pp, _) in table.items() if pp in family} - family
+            grew = bool(kids)
+            family |= kids
+        family.discard(os.getpid())
+        new = family - stopped
+        if not new:
+            break
+        for p in new:
+            try:
+                os.kill(p, signal.SIGSTOP)
+            except OSError:
+                pass
+            stopped.add(p)
+    for p in stopped:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _rmtree(path):
+    def fix(func, p, exc_info):
+        try:
+            os.chmod(os.path.dirname(p), 0o700)
+            os.chmod(p, 0o700)
+        except OSError:
+            pass
+        try:
+            func(p)
+        except OSError:
+            pass
+    shutil.rmtree(path, onerror=fix)
+    if os.path.exists(path):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _describe_exit(rc):
+    if rc is None:
+        return "closed its channel to the grader"
+    if rc < 0:
+        try:
+            name = signal.Signals(-rc).name
+        except ValueError:
+            name = "unknown signal"
+        text = f"was killed by signal {-rc} ({name})"
+        if -rc == signal.SIGXCPU:
+            text += ": it used up its CPU time"
+        return text
+    return f"exited with status {rc}"
+
+
+# ------------------------------------------------------------------ the student
+
+class SandboxedStudent:
+    """A Student whose code runs in a confined child process.
+
+        with SandboxedStudent("alice.ipynb") as student:
+            student.load            # LoadReport
+            student.has("rnn_forward")
+            out = student.call("rnn_forward", x, h0, W_xh, W_hh, b_h)
+
+    Same semantics as LocalStudent.call; errors in the student's code come
+    back as Outcomes (kinds "exception", "timeout", "crash", "missing",
+    "limit") and never raise here. After a crash or timeout the next call
+    starts a fresh child (re-running the submission) until the submission's
+    time budget or restart allowance is spent.
+
+    Attributes: load (LoadReport), limits, isolation (mode used),
+    protections (tuple of what was in place), restarts, seconds_used.
+    """
+
+    def __init__(self, path, limits=None):
+        self.path = Path(path)
+        self.limits = limits if limits is not None else Limits()
+        if not isinstance(self.limits, Limits):
+            raise TypeError("limits must be a Limits")
+        self.load = LoadReport(ok=False, reason="The submission has not been loaded.")
+        self.isolation = None
+        self.protections = ()
+        self.restarts = 0
+        self.seconds_used = 0.0
+        self._opened = False
+        self._closed = False
+        self._submission = None
+        self._child = None
+        self._gen = 0
+        self._functions = frozenset()
+        self._nonce = secrets.token_hex(16)
+        self._seq = 0
+        self._free = []
+        self._stdout = bytearray()
+        self._stderr = bytearray()
+        self.output_dropped = 0
+        self._output_noted = False
+
+    # -------------------------------------------------------------- public
+    def __enter__(self):
+        self.open()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def open(self):
+        """Read the submission and start its child (raises SandboxError only
+        when the grading machine cannot provide the sandbox)."""
+        if self._opened:
+            return self
+        self._opened = True
+        sub = read_submission(self.path, self.limits.submission_bytes)
+        if not sub.ok:
+            self.load = LoadReport(ok=False, reason=sub.reason, notes=list(sub.notes))
+            return self
+        self._submission = sub
+        self.isolation = isolation_mode(self.limits.isolation)
+        _LIVE.add(self)
+        report = self._start(initial=True)
+        report.notes[:0] = sub.notes
+        self.load = report
+        return self
+
+    def has(self, name):
+        if not self._opened:
+            self.open()
+        return bool(self.load.ok) and name in self._functions
+
+    def call(self, name, *args):
+        if self._closed:
+            raise RuntimeError("SandboxedStudent is closed")
+        if not self._opened:
+            self.open()
+        if not self.load.ok:
+            return Outcome(error=f"`{name}` could not be run: {self.load.reason}", kind="missing")
+        if name not in self._functions:
+            return Outcome(error=f"`{name}` is not defined", kind="missing")
+        try:
+            blobs = []
+            nodes = [P.encode(a, blobs, self._ref_node) for a in args]
+        except _StaleRef as exc:
+            return Outcome(error=f"could not be run: {exc}", kind="crash")
+        limited = self._limit_reached()
+        if limited:
+            return Outcome(error=f"was not run: {limited}", kind="limit")
+        if self._child is None:
+            self.restarts += 1
+            report = self._start(initial=False)
+            if not report.ok:
+                return Outcome(error="could not be run: the submission failed to restart "
+                               f"after an earlier crash or timeout ({report.reason})", kind="crash")
+            if name not in self._functions:
+                return Outcome(error=f"`{name}` is not defined", kind="missing")
+            limited = self._limit_reached(restarting=False)
+            if limited:
+                return Outcome(error=f"was not run: {limited}", kind="limit")
+        child = self._child
+        remaining = self.limits.submission_seconds - self.seconds_used
+        budget_bound = remaining < self.limits.call_seconds
+        free = [i for g, i in self._free if g == child.gen]
+        self._free.clear()
+        seq = self._next_seq()
+        frame = P.pack({"n": self._nonce, "s": seq, "op": "call", "name": name,
+                        "args": nodes, "free": free}, blobs)
+        start = time.monotonic()
+        try:
+            self._queue(child, frame)
+            msg, rblobs = self._pump(child, seq, start + min(remaining, self.limits.call_seconds))
+            seconds = time.monotonic() - start
+            return self._outcome(child, name, msg, rblobs, args, seconds)
+        except _Timeout:
+            seconds = time.monotonic() - start
+            self._stop()
+            if budget_bound:
+                return Outcome(error="did not finish before the submission's time budget of "
+                               f"{self.limits.submission_seconds:g} s ran out", kind="limit",
+                               seconds=seconds)
+            return Outcome(error=f"did not finish within {self.limits.call_seconds:g} s",
+                           kind="timeout", seconds=seconds)
+        except _Died:
+            seconds = time.monotonic() - start
+            how = self._stop()
+            return Outcome(error=f"crashed: the process running the submission {how}",
+                           kind="crash", seconds=seconds)
+        except _Violation as exc:
+            seconds = time.monotonic() - start
+            self._stop()
+            return Outcome(error=f"crashed: the submission's process broke the grading protocol ({exc})",
+                           kind="crash", seconds=seconds)
+        finally:
+            self.seconds_used += time.monotonic() - start
+
+    def output(self):
+        """(stdout, stderr) the submission printed, up to limits.output_bytes
+        in total; bytes that are not UTF-8 are shown as U+FFFD."""
+        if self._child is not None:
+            self._drain_output(self._child)
+        return (self._stdout.decode("utf-8", "replace"), self._stderr.decode("utf-8", "replace"))
+
+    def close(self):
+        """Kill the child and everything it started; delete its folder."""
+        if self._closed:
+            return
+        self._closed = True
+        self._opened = True
+        self._stop()
+        _LIVE.discard(self)
+
+    def __del__(self):
+        try:
+            if not self._closed and self._child is not None:
+                self.close()
+        except Exception:
+            pass
+
+    # -------------------------------------------------------------- internals
+    def _next_seq(self):
+        self._seq += 1
+        return self._seq
+
+    def _limit_reached(self, restarting=True):
+        if self.seconds_used >= self.limits.submission_seconds:
+            return (f"the submission used up its time budget of "
+                    f"{self.limits.submission_seconds:g} s")
+        if restarting and self._child is None and self.restarts >= self.limits.max_restarts:
+            return (f"the submission's process crashed or timed out "
+                    f"{self.restarts + 1} times")
+        return None
+
+    def _ref_node(self, value):
+        if isinstance(value, StudentRef):
+            if value._owner is not self:
+                raise ValueError("a StudentRef can only go back to the SandboxedStudent that returned it")
+            if self._child is None or value._gen != self._child.gen:
+                raise _StaleRef(f"it needs a {value.type_name} object returned before the "
+                                "submission's process was restarted after a crash or timeout")
+            return {"t": "ref", "id": value._id}
+        raise TypeError(f"cannot send a {type(value).__name__} to a sandboxed submission")
+
+    def _config(self, child):
+        L = self.limits
+        uid, gid = _nobody()
+        mode = child.mode
+        processes = L.processes
+        if mode == "none" and os.geteuid() != 0:
+            processes = L.processes + _tasks_of_uid(os.getuid())
+        elif mode == "none":
+            processes = None                 # ignored for root anyway
+        return {
+            "mode": mode, "root": child.tmpdir, "cwd": child.tmpdir,
+            "binds": _bind_paths(), "hide": _hidden_paths(),
+            "tmp_bytes": L.tmp_bytes, "message_bytes": L.message_bytes,
+            "uid": uid, "gid": gid, "user": "nobody",
+            "rlimits": {"memory_bytes": L.memory_bytes, "file_bytes": L.file_bytes,
+                        "open_files": L.open_files, "processes": processes,
+                        "cpu_seconds": L.cpu_seconds},
+        }
+
+    def _spawn(self):
+        child = _Child()
+        child.mode = self.isolation
+        self._gen += 1
+        child.gen = self._gen
+        child.tmpdir = tempfile.mkdtemp(prefix="rnngrade-sandbox-")
+        home = "/tmp" if child.mode != "none" else child.tmpdir
+        req_r, req_w = os.pipe2(os.O_CLOEXEC)
+        resp_r, resp_w = os.pipe2(os.O_CLOEXEC)
+        argv = [sys.executable, "-I", "-S", "-B", "-c", BOOT, str(IMPORT_ROOT),
+                _site_dirs(), str(req_r), str(resp_w)]
+        if child.mode == "root":
+            argv = [_unshare_path(), "--mount", "--net", "--pid", "--fork", "--kill-child"] + argv
+        elif child.mode == "userns":
+            argv = [_unshare_path(), "--user", "--map-root-user", "--mount", "--net", "--pid",
+                    "--fork", "--kill-child"] + argv
+        try:
+            child.proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                pass_fds=(req_r, resp_w), cwd=child.tmpdir, env=_child_env(home),
+                start_new_session=True, close_fds=True)
+        except OSError as exc:
+            os.close(req_w)
+            os.close(resp_r)
+            _rmtree(child.tmpdir)
+            raise SandboxError(f"could not start the sandbox process: {exc}") from None
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        child.req_w, child.resp_r = req_w, resp_r
+        os.set_blocking(req_w, False)
+        os.set_blocking(resp_r, False)
+        child.pidfd = os.pidfd_open(child.proc.pid)
+        child.sel = selectors.DefaultSelector()
+        child.sel.register(resp_r, selectors.EVENT_READ, "resp")
+        child.sel.register(child.pidfd, selectors.EVENT_READ, "dead")
+        for stream, what in ((child.proc.stdout, "out"), (child.proc.stderr, "err")):
+            fd = stream.fileno()
+            os.set_blocking(fd, False)
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+            except OSError:
+                pass
+            child.sel.register(fd, selectors.EVENT_READ, what)
+        child.reader = P.FrameReader(self.limits.message_bytes)
+        self._child = child
+        return child
+
+    def _start(self, initial):
+        """Start a child, confine it, run the submission: a LoadReport."""
+        sub = self._submission
+        remaining = self.limits.submission_seconds - self.seconds_used
+        start = time.monotonic()
+        deadline = start + min(self.limits.load_seconds, remaining)
+        try:
+            child = self._spawn()
+        except SandboxError as exc:
+            if initial:
+                raise
+            return LoadReport(ok=False, reason=str(exc))
+        s_setup, s_load = self._next_seq(), self._next_seq()
+        frames = (P.pack({"n": self._nonce, "s": s_setup, "op": "setup",
+                          "cfg": self._config(child)})
+                  + P.pack({"n": self._nonce, "s": s_load, "op": "load", "kind": sub.kind,
+                            "module": sub.module_name,
+                            "cells": [[n, src] for n, src in sub.cells]}))
+        try:
+            self._queue(child, frames)
+            # phase 1: confinement (no submission code has run yet)
+            try:
+                msg, _ = self._pump(child, s_setup, deadline)
+            except (_Died, _Violation, _Timeout) as exc:
+                how = self._stop()
+                err = self._stderr[-2000:].decode("utf-8", "replace").strip()
+                if isinstance(exc, _Died):
+                    problem = f"the sandbox process {how} during setup"
+                else:
+                    problem = f"sandbox setup failed ({type(exc).__name__.strip('_').lower()})"
+                if initial:
+                    raise SandboxError(f"{problem}: {err}") from None
+                return LoadReport(ok=False, reason=problem)
+            if msg.get("r") != "ready":
+                self._stop()
+                problem = f"sandbox setup failed: {str(msg.get('e'))[:1000]}"
+                if initial:
+                    raise SandboxError(problem)
+                return LoadReport(ok=False, reason=problem)
+            P.check_fields(msg, {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16),
+                                 "prot": P.is_str_list(50, 200)})
+            if initial:
+                self.protections = tuple(msg["prot"]) + ("process group killed with SIGKILL",)
+            # phase 2: the submission's cells
+            try:
+                msg, _ = self._pump(child, s_load, deadline)
+                if msg.get("r") != "loaded":
+                    raise _Violation("unexpected reply to load")
+                P.check_fields(msg, {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16),
+                                     "ok": P.is_bool, "reason": P.is_str(1100),
+                                     "notes": P.is_str_list(60, 1200),
+                                     "fns": P.is_str_list(5000, 200)})
+            except _Timeout:
+                self._stop()
+                limit = min(self.limits.load_seconds, remaining)
+                return LoadReport(ok=False, reason=f"Loading the submission did not finish within "
+                                  f"{limit:g} s, so nothing could be graded.")
+            except _Died:
+                how = self._stop()
+                return LoadReport(ok=False, reason=f"The process running the submission {how} "
+                                  "while loading, so nothing could be graded.")
+            except (_Violation, P.ProtocolError) as exc:
+                self._stop()
+                return LoadReport(ok=False, reason="The submission broke the grading protocol "
+                                  f"while loading ({exc}), so nothing could be graded.")
+            fns = tuple(f for f in msg["fns"] if f.isidentifier())
+            if not msg["ok"]:
+                self._stop()
+                return LoadReport(ok=False, reason=msg["reason"], notes=list(msg["notes"]))
+            self._functions = frozenset(fns)
+            return LoadReport(ok=True, notes=list(msg["notes"]) if initial else [],
+                              functions=fns)
+        except P.ProtocolError as exc:
+            self._stop()
+            if initial:
+                raise SandboxError(f"sandbox setup reply was malformed: {exc}") from None
+            return LoadReport(ok=False, reason="sandbox setup failed")
+        finally:
+            self.seconds_used += time.monotonic() - start
+
+    def _outcome(self, child, name, msg, blobs, args, seconds):
+        r = msg.get("r")
+        base = {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16)}
+        try:
+            if r == "ok":
+                P.check_fields(msg, {**base, "v": lambda v: True, "m": P.is_str_list(1000, 2000)})
+                value = P.decode(msg["v"], blobs, lambda node: self._make_ref(child, node))
+                allowed = self._mutation_paths(args)
+                mutated = tuple(m for m in msg["m"] if m in allowed[0]
+                                or any(m == p or m.startswith(p + "[") for p in allowed[1]))
+                return Outcome(value=value, mutated=mutated, seconds=seconds)
+            if r == "exc":
+                P.check_fields(msg, {**base, "e": P.is_str(1100), "x": P.is_str_list(64, 200)})
+                return Outcome(error=msg["e"], kind="exception", exc_types=tuple(msg["x"]),
+                               seconds=seconds)
+            if r == "missing":
+                P.check_fields(msg, base)
+                return Outcome(error=f"`{name}` is not defined", kind="missing", seconds=seconds)
+            if r == "bad":
+                P.check_fields(msg, {**base, "e": P.is_str(1100)})
+                return Outcome(error=f"crashed: {msg['e']}", kind="crash", seconds=seconds)
+            raise P.ProtocolError(f"unknown reply {r!r}")
+        except P.ProtocolError as exc:
+            self._stop()
+            return Outcome(error=f"crashed: the submission's process broke the grading protocol ({exc})",
+                           kind="crash", seconds=seconds)
+
+    def _make_ref(self, child, node):
+        ref_id, type_name = node.get("id"), node.get("type")
+        if (len(node) != 3 or type(ref_id) is not int or type(type_name) is not str
+                or len(type_name) > 100):
+            raise P.ProtocolError("malformed reference")
+        ref = StudentRef(self, child.gen, ref_id, type_name)
+        weakref.finalize(ref, self._free.append, (child.gen, ref_id))
+        return ref
+
+    @staticmethod
+    def _mutation_paths(args):
+        """(array paths inside the arguments, argument paths of references)."""
+        exact, prefixes = set(), []
+
+        def walk(v, path):
+            if isinstance(v, np.ndarray):
+                exact.add(path)
+            elif isinstance(v, dict):
+                for k, x in v.items():
+                    walk(x, f"{path}[{k!r}]")
+            elif isinstance(v, (list, tuple)):
+                for i, x in enumerate(v):
+                    walk(x, f"{path}[{i}]")
+            elif isinstance(v, StudentRef):
+                prefixes.append(path)
+        for i, a in enumerate(args):
+            walk(a, f"arg {i}")
+        return exact, prefixes
+
+    # -------------------------------------------------------------- channel
+    def _queue(self, child, data):
+        child.outbuf += data
+        self._write_some(child)
+
+    def _write_some(self, child):
+        while child.outbuf:
+            try:
+                n = os.write(child.req_w, child.outbuf[:1 << 20])
+            except BlockingIOError:
+                break
+            except BrokenPipeError:
+                child.outbuf = b""
+                child.dead = True
+                break
+            child.outbuf = child.outbuf[n:]
+        if child.outbuf and not child.want_write:
+            child.sel.register(child.req_w, selectors.EVENT_WRITE, "req")
+            child.want_write = True
+        elif not child.outbuf and child.want_write:
+            child.sel.unregister(child.req_w)
+            child.want_write = False
+
+    def _take_reply(self, child, seq):
+        while True:
+            try:
+                frame = child.reader.next()
+            except P.ProtocolError as exc:
+                raise _Violation(str(exc)) from None
+            if frame is None:
+                return None
+            msg, blobs = frame
+            if msg.get("n") == self._nonce and msg.get("s") == seq:
+                return msg, blobs
+            # anything else is dropped: not ours, stale or forged
+
+    def _read_replies(self, child):
+        while True:
+            try:
+                data = os.read(child.resp_r, 1 << 20)
+            except BlockingIOError:
+                return
+            if not data:
+                child.resp_eof = True
+                try:
+                    child.sel.unregister(child.resp_r)
+                except (KeyError, ValueError):
+                    pass
+                return
+            try:
+                child.reader.feed(data)
+            except P.ProtocolError as exc:
+                raise _Violation(str(exc)) from None
+
+    def _read_output(self, child, fd, what, rounds=16):
+        for _ in range(rounds):
+            try:
+                data = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if not data:
+                try:
+                    child.sel.unregister(fd)
+                except (KeyError, ValueError):
+                    pass
+                return
+            self._keep_output(self._stdout if what == "out" else self._stderr, data)
+
+    def _keep_output(self, buf, data):
+        room = self.limits.output_bytes - len(self._stdout) - len(self._stderr)
+        if room > 0:
+            buf += data[:room]
+        if len(data) > room:
+            self.output_dropped += len(data) - max(room, 0)
+            if not self._output_noted:
+                self._output_noted = True
+                self.load.notes.append(
+                    f"The submission printed more than {self.limits.output_bytes} bytes; "
+                    "the rest of its output was not kept.")
+
+    def _drain_output(self, child):
+        for fd, what in ((child.proc.stdout.fileno(), "out"), (child.proc.stderr.fileno(), "err")):
+            try:
+                child.sel.get_key(fd)
+            except (KeyError, ValueError):
+                continue
+            self._read_output(child, fd, what, rounds=64)
+
+    def _pump(self, child, seq, deadline):
+        """Move bytes both ways until the reply numbered seq arrives."""
+        while True:
+            reply = self._take_reply(child, seq)
+            if reply is not None:
+                if child.outbuf:
+                    raise _Violation("replied before reading its whole request")
+                return reply
+            if child.dead or child.resp_eof:
+                self._read_replies(child)
+                reply = self._take_reply(child, seq)
+                if reply is not None and not child.outbuf:
+                    return reply
+                self._drain_output(child)
+                raise _Died()
+            now = time.monotonic()
+            if now >= deadline:
+                raise _Timeout()
+            for key, _ in child.sel.select(deadline - now):
+                what = key.data
+                if what == "resp":
+                    self._read_replies(child)
+                elif what == "req":
+                    self._write_some(child)
+                elif what == "dead":
+                    child.dead = True
+                    child.sel.unregister(child.pidfd)
+                else:
+                    self._read_output(child, key.fd, what)
+
+    def _stop(self):
+        """Kill the current child and all its processes; return how it
+        ended (for messages)."""
+        child, self._child = self._child, None
+        if child is None:
+            return "was not running"
+        proc = child.proc
+        if child.mode == "none":
+            if proc.poll() is None:
+                _kill_tree(proc.pid, proc.pid)
+        elif proc.poll() is None:
+            # the worker is PID 1 of its namespace: killing it kills every
+            # process in the namespace, and unshare exits once it is reaped
+            for pid in _children_of(proc.pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        try:
+            proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+        how = _describe_exit(proc.returncode)
+        if child.dead is False and child.resp_eof and proc.returncode is not None:
+            how = "closed its channel to the grader"
+        self._drain_output(child)
+        child.sel.close()
+        for fd in (child.req_w, child.resp_r, child.pidfd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        proc.stdout.close()
+        proc.stderr.close()
+        _rmtree(child.tmpdir)
+        return how
+
+
+@atexit.register
+def _close_all():
+    for student in list(_LIVE):
+        try:
+            student.close()
+        except Exception:
+            pass

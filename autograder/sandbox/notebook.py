@@ -1,0 +1,131 @@
+"""Parent side: read and validate a submission file without running it.
+
+A .py file becomes one code "cell"; a .ipynb notebook is read with
+nbformat (as version 4) and validated, and each code cell is converted to
+plain Python with IPython's TransformerManager (magics and shell escapes
+become get_ipython() calls, which the worker's stub ignores). Nothing here
+executes submission code: parsing and tokenizing only.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# cell magics whose body is ordinary Python: run the body, drop the magic
+TRANSPARENT_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
+
+
+@dataclass
+class Submission:
+    """A submission read from disk.
+
+    - ok / reason: whether it can be run at all, and why not
+    - kind: "py" or "ipynb"
+    - cells: [(cell number, python source)], in order
+    - module_name: __name__ while it runs ("submission" for a .py file, so
+      a main guard does not run; "__main__" for a notebook, as in Jupyter)
+    - notes: remarks for the student found while reading
+    """
+    ok: bool
+    reason: str = ""
+    kind: str = ""
+    cells: list = field(default_factory=list)
+    module_name: str = ""
+    notes: list = field(default_factory=list)
+
+
+def _fail(reason):
+    return Submission(ok=False, reason=reason)
+
+
+def read_submission(path, max_bytes=16 * 1024 * 1024):
+    """Read a .py or .ipynb submission; never raises for a bad file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    what = {".py": "Python file", ".ipynb": "notebook"}.get(suffix)
+    if what is None:
+        return _fail(f"{path.name} is not a .py file or a .ipynb notebook.")
+    try:
+        if not path.is_file():
+            return _fail(f"{path.name} is not a regular file.")
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        return _fail(f"The {what} could not be read ({exc.strerror or type(exc).__name__}).")
+    if len(data) > max_bytes:
+        return _fail(f"The {what} is larger than {max_bytes // (1024 * 1024)} MiB.")
+    if not data.strip():
+        return _fail(f"The {what} is empty.")
+    if b"\x00" in data:
+        return _fail(f"The {what} is binary data, not text.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _fail(f"The {what} is not UTF-8 text (invalid byte at position {exc.start}).")
+    if suffix == ".py":
+        return Submission(ok=True, kind="py", cells=[(1, text)], module_name="submission")
+    return _read_notebook(text)
+
+
+def _read_notebook(text):
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        detail = f" (line {exc.lineno}: {exc.msg})" if isinstance(exc, json.JSONDecodeError) else ""
+        return _fail(f"The notebook is not valid JSON{detail}.")
+    if not isinstance(raw, dict) or not isinstance(raw.get("nbformat"), int) \
+            or isinstance(raw.get("nbformat"), bool):
+        return _fail("The notebook does not follow the Jupyter notebook format "
+                     "(no 'nbformat' version number at the top level).")
+    import nbformat
+    errors = {}
+    try:
+        nb = nbformat.reads(text, as_version=4, capture_validation_error=errors)
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        return _fail("The notebook does not follow the Jupyter notebook format: "
+                     + _short(getattr(exc, "message", str(exc))) + ".")
+    except Exception as exc:   # nbformat raises many types for bad input
+        return _fail("The notebook does not follow the Jupyter notebook format: "
+                     + _short(str(exc) or type(exc).__name__) + ".")
+    if errors.get("ValidationError") is not None:
+        return _fail("The notebook does not follow the Jupyter notebook format: "
+                     + _short(str(getattr(errors["ValidationError"], "message", ""))) + ".")
+    notes = []
+    lang = (nb.metadata.get("kernelspec") or {}).get("language") \
+        or (nb.metadata.get("language_info") or {}).get("name")
+    if isinstance(lang, str) and lang.lower() not in ("python", "python3", ""):
+        notes.append(f"The notebook's kernel language is {lang!r}; its cells were run as Python.")
+    cells = []
+    for number, cell in enumerate(nb.cells, 1):
+        if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str):
+            cells.append((number, to_python(cell.source)))
+    if not cells:
+        notes.append("The notebook has no code cells.")
+    return Submission(ok=True, kind="ipynb", cells=cells, module_name="__main__", notes=notes)
+
+
+def _short(text, limit=300):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+_manager = None
+
+
+def to_python(source):
+    """Plain Python for one notebook code cell (IPython syntax converted)."""
+    global _manager
+    lines = source.splitlines(True)
+    first = lines[0].strip() if lines else ""
+    if first.startswith("%%"):
+        magic = first[2:].split()[0] if first[2:].split() else ""
+        if magic in TRANSPARENT_CELL_MAGICS:
+            source = "".join(lines[1:])
+    if _manager is None:
+        from IPython.core.inputtransformer2 import TransformerManager
+        _manager = TransformerManager()
+    try:
+        return _manager.transform_cell(source)
+    except Exception:     # leave it to the child's compile() to report
+        return source

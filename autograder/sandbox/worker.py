@@ -1,0 +1,277 @@
+"""Child side: the sandbox worker that runs one submission.
+
+Started by launcher.py as ``python -I -S -B -c BOOT import_root site_dirs
+rfd wfd`` (under ``unshare`` when namespaces are available). It talks to
+the grading process only through two dedicated pipes (rfd: requests,
+wfd: replies); its stdout and stderr belong to the student and are never
+parsed. Requests, in order:
+
+  setup   confine the process (private root, rlimits, user nobody or no
+          capabilities); reply "ready" with the protections in place.
+          No student code has run yet, so this reply can be trusted.
+  load    run the submission's cells in one namespace; reply "loaded" with
+          notes and the names of the callables it defines.
+  call    call one function; reply "ok" (value, mutated argument paths),
+          "exc" (message, exception class names), "missing" or "bad".
+
+Everything after the first student line runs in a process the student
+controls: the student can monkeypatch this module, numpy, or write to the
+reply pipe. The grading process therefore trusts nothing it receives
+beyond what the student could have returned anyway: every reply is
+validated strictly, tagged with the run's nonce and sequence number, and
+decoded without pickle. In particular the mutation report comes from here
+(only the child sees its own memory); a cheat can hide its own mutation,
+which gains it nothing but the mutation check.
+"""
+
+import builtins
+import os
+import sys
+
+import numpy as np
+
+from autograder.sandbox.protocol import FrameReader, ProtocolError, decode, encode, pack
+from autograder.student import changed_paths, describe_exception, snapshot
+
+_read = os.read
+_write = os.write
+_exit = os._exit
+
+MAX_NOTES = 50
+
+
+class _Shell:
+    """Stand-in for IPython's shell: magics and shell commands do nothing."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, *args, **kwargs):
+        return None
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: None
+
+
+_SHELL = _Shell()
+
+
+def get_ipython():
+    return _SHELL
+
+
+def display(*objs, **kwargs):
+    return None
+
+
+def _safe_describe(exc):
+    try:
+        text = describe_exception(exc)
+    except BaseException:
+        text = f"raised {type(exc).__name__}"
+    return text if len(text) <= 1000 else text[:1000] + "..."
+
+
+def _line_of(exc, filename):
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class Worker:
+    def __init__(self, rfd, wfd):
+        self.rfd = rfd
+        self.wfd = wfd
+        self.reader = FrameReader(1 << 40)
+        self.nonce = None
+        self.seq = -1
+        self.refs = {}
+        self.next_ref = 1
+        self.ns = None
+        self.max_reply = 64 << 20
+
+    # ------------------------------------------------------------ channel
+    def recv(self):
+        while True:
+            frame = self.reader.next()
+            if frame is not None:
+                return frame
+            data = _read(self.rfd, 1 << 20)
+            if not data:
+                _exit(0)
+            self.reader.feed(data)
+
+    def send(self, header, blobs=()):
+        data = pack(header, list(blobs))
+        if len(data) > self.max_reply:
+            header = {"r": "bad", "n": header["n"], "s": header["s"],
+                      "e": f"its return value is too large to send back ({len(data) >> 20} MiB)"}
+            data = pack(header, [])
+        data = memoryview(data)
+        while data:
+            n = _write(self.wfd, data)
+            data = data[n:]
+
+    def run(self):
+        handlers = {"setup": self.setup, "load": self.load, "call": self.call}
+        while True:
+            try:
+                msg, blobs = self.recv()
+            except ProtocolError:
+                _exit(3)
+            seq = msg.get("s")
+            if self.nonce is None:
+                self.nonce = msg.get("n")
+            if msg.get("n") != self.nonce or type(seq) is not int or seq <= self.seq:
+                continue
+            self.seq = seq
+            handler = handlers.get(msg.get("op"))
+            try:
+                if handler is None:
+                    raise ValueError(f"unknown request {msg.get('op')!r}")
+                reply, rblobs = handler(msg, blobs)
+            except BaseException as exc:   # worker-level failure, maybe caused by student code
+                reply, rblobs = {"r": "bad", "e": _safe_describe(exc)}, []
+            reply["n"] = self.nonce
+            reply["s"] = seq
+            try:
+                self.send(reply, rblobs)
+            except OSError:
+                _exit(4)
+
+    # ------------------------------------------------------------ requests
+    def setup(self, msg, blobs):
+        cfg = msg["cfg"]
+        mode = cfg["mode"]
+        self.max_reply = cfg["message_bytes"]
+        from autograder.sandbox import confine
+        prot = ["separate process", "isolated Python (-I -S)", "minimal environment"]
+        if mode in ("root", "userns"):
+            prot += ["PID namespace", "network namespace (no network)", "mount namespace"]
+            prot += confine.build_root(cfg)
+        else:
+            os.chdir(cfg["cwd"])
+            confine.become_subreaper()
+        confine.set_rlimits(cfg["rlimits"])
+        prot.append("resource limits")
+        if mode == "root":
+            confine.drop_to_user(cfg["uid"], cfg["gid"])
+            prot.append(f"user {cfg['user']} (uid {cfg['uid']})")
+        elif mode == "userns":
+            confine.drop_caps()
+            prot.append("no capabilities")
+        confine.no_new_privs()
+        prot.append("no new privileges")
+        confine.die_with_parent()
+        self._student_process()
+        return {"r": "ready", "prot": prot}, []
+
+    def _student_process(self):
+        """What the submission sees of the interpreter."""
+        import _sitebuiltins
+        builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+        builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+        sys.argv = ["submission"]
+
+    def load(self, msg, blobs):
+        kind = msg["kind"]
+        ns = {"__name__": msg["module"], "__builtins__": builtins,
+              "get_ipython": get_ipython, "display": display}
+        self.ns = ns
+        notes = []
+        for index, source in msg["cells"]:
+            filename = f"<cell {index}>" if kind == "ipynb" else "submission.py"
+            where = f"cell {index}" if kind == "ipynb" else "the file"
+            try:
+                code = compile(source, filename, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+                line = getattr(exc, "lineno", None)
+                text = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
+                at = f" on line {line}" if line else ""
+                if kind == "py":
+                    return {"r": "loaded", "ok": False, "notes": notes, "fns": [],
+                            "reason": f"The file has a syntax error{at}: {text}."[:1000]}, []
+                if len(notes) < MAX_NOTES:
+                    notes.append(f"{where} has a syntax error{at}: {text}"[:1000])
+                continue
+            try:
+                exec(code, ns)
+            except BaseException as exc:   # the student's error: a note, then go on
+                line = _line_of(exc, filename)
+                if len(notes) < MAX_NOTES:
+                    notes.append(f"{where} {_safe_describe(exc)}"
+                                 + (f" (line {line})" if line else ""))
+            finally:
+                self._flush()
+        fns = []
+        for name, value in list(ns.items()):
+            if (type(name) is str and name.isidentifier() and not name.startswith("__")
+                    and value is not get_ipython and value is not display and callable(value)):
+                fns.append(name)
+        return {"r": "loaded", "ok": True, "reason": "", "notes": notes, "fns": fns[:5000]}, []
+
+    def _other(self, value):
+        ref = self.next_ref
+        self.next_ref += 1
+        self.refs[ref] = value
+        return {"t": "ref", "id": ref, "type": type(value).__name__[:100]}
+
+    def _resolve(self, node):
+        ref = node.get("id")
+        if len(node) != 2 or type(ref) is not int or ref not in self.refs:
+            raise ProtocolError("unknown reference")
+        return self.refs[ref]
+
+    def call(self, msg, blobs):
+        for ref in msg["free"]:
+            self.refs.pop(ref, None)
+        fn = self.ns.get(msg["name"]) if self.ns is not None else None
+        if not callable(fn):
+            return {"r": "missing"}, []
+        args = [decode(a, blobs, self._resolve) for a in msg["args"]]
+        before = [snapshot(a) for a in args]
+        try:
+            value = fn(*args)
+        except BaseException as exc:   # the student's error, reported
+            self._flush()
+            return {"r": "exc", "e": _safe_describe(exc),
+                    "x": [c.__name__[:200] for c in type(exc).__mro__][:64]}, []
+        self._flush()
+        mutated = []
+        for i, (b, a) in enumerate(zip(before, args)):
+            mutated += changed_paths(b, a, f"arg {i}")
+        out = []
+        try:
+            node = encode(value, out, self._other)
+        except BaseException as exc:
+            return {"r": "bad", "e": f"its return value could not be read ({_safe_describe(exc)})"}, []
+        return {"r": "ok", "v": node, "m": mutated[:1000]}, out
+
+    @staticmethod
+    def _flush():
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+
+
+def main(argv):
+    import_root, _site_dirs, rfd, wfd = argv[0], argv[1], int(argv[2]), int(argv[3])
+    # the grader's own code is loaded now; the submission gets no path to it
+    while import_root in sys.path:
+        sys.path.remove(import_root)
+    sys.path_importer_cache.clear()
+    Worker(rfd, wfd).run()
