@@ -26,12 +26,13 @@ Its module docstring has a fixed form that the catalogue tests read:
 - ``also``: other questions allowed to lose points (a caller of the buggy
   function, for instance); every question not listed keeps full marks
 - ``hint``: a case-insensitive substring the feedback of every ``expect``
-  question must contain
+  question must contain; ``hint q3: ...`` gives one question its own
 
 Correct variants use the same form with ``expect: none``.
 """
 
 import ast
+import functools
 import importlib
 import inspect
 import io
@@ -200,6 +201,7 @@ def _strip_module(source, module):
     return banner + "\n" + text + "\n"
 
 
+@functools.cache
 def reference_source():
     """The answer key as one self-contained module (numpy imported once).
 
@@ -264,6 +266,7 @@ def _part_banner(part):
     return f"# {'=' * 70}\n# Part {part.number}: {part.title}\n# {'=' * 70}\n"
 
 
+@functools.cache
 def stub_source():
     """The student's starting point as one module.
 
@@ -308,6 +311,16 @@ def _read_override(override):
     return override, "override"
 
 
+BASES = {"reference": reference_source, "stub": stub_source}
+
+
+def base_source(base):
+    """The source of a base module by name: "reference" or "stub"."""
+    if base not in BASES:
+        raise ValueError(f"base must be one of {sorted(BASES)}, got {base!r}")
+    return BASES[base]()
+
+
 def compose(override, base="reference"):
     """The base module with an override's code appended (its definitions win).
 
@@ -315,11 +328,9 @@ def compose(override, base="reference"):
     - override: a path (Path, or a str ending in .py) or the override's text
     - base: "reference" or "stub"
     """
-    bases = {"reference": reference_source, "stub": stub_source}
-    if base not in bases:
-        raise ValueError(f"base must be one of {sorted(bases)}, got {base!r}")
+    source = base_source(base)
     text, label = _read_override(override)
-    return (bases[base]().rstrip("\n") + f"\n\n\n# {'#' * 70}\n# Override: {label}\n\n"
+    return (source.rstrip("\n") + f"\n\n\n# {'#' * 70}\n# Override: {label}\n\n"
             + text.strip("\n") + "\n")
 
 
@@ -329,10 +340,10 @@ class Header:
     summary: str
     expect: tuple          # question ids that must lose points (empty: a correct variant)
     also: tuple            # question ids allowed to lose points as well
-    hint: str | None       # substring expected in the feedback of each expected question
+    hints: dict            # expected question id -> substring its feedback must contain
 
 
-_HEADER_KEYS = ("expect", "also", "hint")
+_HEADER_KEY = re.compile(r"^(expect|also|hint(?: (q\d+))?)$")
 
 
 def _question_list(value, key):
@@ -355,7 +366,7 @@ def read_header(override):
     fields = {}
     for line in lines[1:]:
         key, sep, value = line.partition(":")
-        if sep and key.strip() in _HEADER_KEYS:
+        if sep and _HEADER_KEY.match(key.strip()):
             if key.strip() in fields:
                 raise ValueError(f"{label}: {key.strip()} given twice")
             fields[key.strip()] = value.strip()
@@ -365,10 +376,19 @@ def read_header(override):
     also = _question_list(fields.get("also", ""), "also")
     if set(expect) & set(also):
         raise ValueError(f"{label}: a question is both expected and allowed")
-    hint = fields.get("hint") or None
-    if expect and not hint:
-        raise ValueError(f"{label}: a bug needs a 'hint:' line")
-    return Header(summary=lines[0].strip(), expect=expect, also=also, hint=hint)
+    hints = {}
+    for key, value in fields.items():
+        qid = _HEADER_KEY.match(key).group(2)
+        if qid is not None:
+            if qid not in expect:
+                raise ValueError(f"{label}: a hint for {qid}, which is not expected")
+            hints[qid] = value
+    for qid in expect:
+        if qid not in hints and fields.get("hint"):
+            hints[qid] = fields["hint"]
+    if set(hints) != set(expect) or not all(hints.values()):
+        raise ValueError(f"{label}: every expected question needs a hint")
+    return Header(summary=lines[0].strip(), expect=expect, also=also, hints=hints)
 
 
 # ---------------------------------------------------------------------------
