@@ -36,7 +36,10 @@ IMPORT_ROOT = AUTOGRADER_DIR.parent                      # holds the autograder 
 SECRET_DIRS = ("solutions", "autograder", "tests", "assignments", "bench")
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-BOOT = ("import sys;a=sys.argv;sys.path.insert(0,a[1]);"
+# the student's stderr is a separate pipe (argv[5]) so that unshare's own
+# messages (and startup failures) go to the diagnostics pipe instead
+BOOT = ("import os,sys;a=sys.argv;os.dup2(int(a[5]),2);os.close(int(a[5]));"
+        "sys.path.insert(0,a[1]);"
         "sys.path+=[p for p in a[2].split(':') if p];"
         "from autograder.sandbox.worker import main;main(a[1:])")
 
@@ -89,7 +92,9 @@ class _Child:
         self.mode = "none"
         self.tmpdir = None
         self.gen = 0
-        self.req_w = self.resp_r = self.pidfd = None
+        self.req_w = self.resp_r = self.pidfd = self.err_r = None
+        self.out_r = self.diag_r = None
+        self.diag = b""
         self.sel = None
         self.reader = None
         self.outbuf = b""
@@ -465,7 +470,7 @@ class SandboxedStudent:
                            kind="timeout", seconds=seconds)
         except _Died:
             seconds = time.monotonic() - start
-            how = self._stop()
+            how = self._stop(died=True)
             return Outcome(error=f"crashed: the process running the submission {how}",
                            kind="crash", seconds=seconds)
         except _Violation as exc:
@@ -551,8 +556,9 @@ class SandboxedStudent:
         home = "/tmp" if child.mode != "none" else child.tmpdir
         req_r, req_w = os.pipe2(os.O_CLOEXEC)
         resp_r, resp_w = os.pipe2(os.O_CLOEXEC)
+        err_r, err_w = os.pipe2(os.O_CLOEXEC)
         argv = [sys.executable, "-I", "-S", "-B", "-c", BOOT, str(IMPORT_ROOT),
-                _site_dirs(), str(req_r), str(resp_w)]
+                _site_dirs(), str(req_r), str(resp_w), str(err_w)]
         if child.mode == "root":
             argv = [_unshare_path(), "--mount", "--net", "--pid", "--fork", "--kill-child"] + argv
         elif child.mode == "userns":
@@ -561,25 +567,25 @@ class SandboxedStudent:
         try:
             child.proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(req_r, resp_w), cwd=child.tmpdir, env=_child_env(home),
+                pass_fds=(req_r, resp_w, err_w), cwd=child.tmpdir, env=_child_env(home),
                 start_new_session=True, close_fds=True)
         except OSError as exc:
-            os.close(req_w)
-            os.close(resp_r)
+            for fd in (req_w, resp_r, err_r):
+                os.close(fd)
             _rmtree(child.tmpdir)
             raise SandboxError(f"could not start the sandbox process: {exc}") from None
         finally:
-            os.close(req_r)
-            os.close(resp_w)
-        child.req_w, child.resp_r = req_w, resp_r
+            for fd in (req_r, resp_w, err_w):
+                os.close(fd)
+        child.req_w, child.resp_r, child.err_r = req_w, resp_r, err_r
+        child.out_r, child.diag_r = child.proc.stdout.fileno(), child.proc.stderr.fileno()
         os.set_blocking(req_w, False)
         os.set_blocking(resp_r, False)
         child.pidfd = os.pidfd_open(child.proc.pid)
         child.sel = selectors.DefaultSelector()
         child.sel.register(resp_r, selectors.EVENT_READ, "resp")
         child.sel.register(child.pidfd, selectors.EVENT_READ, "dead")
-        for stream, what in ((child.proc.stdout, "out"), (child.proc.stderr, "err")):
-            fd = stream.fileno()
+        for fd, what in ((child.out_r, "out"), (child.err_r, "err"), (child.diag_r, "diag")):
             os.set_blocking(fd, False)
             try:
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
@@ -614,8 +620,10 @@ class SandboxedStudent:
             try:
                 msg, _ = self._pump(child, s_setup, deadline)
             except (_Died, _Violation, _Timeout) as exc:
-                how = self._stop()
-                err = self._stderr[-2000:].decode("utf-8", "replace").strip()
+                diag = child.diag
+                how = self._stop(died=isinstance(exc, _Died))
+                err = ((child.diag or diag)[-2000:] + bytes(self._stderr[-2000:])).decode(
+                    "utf-8", "replace").strip()
                 if isinstance(exc, _Died):
                     problem = f"the sandbox process {how} during setup"
                 else:
@@ -648,7 +656,7 @@ class SandboxedStudent:
                 return LoadReport(ok=False, reason=f"Loading the submission did not finish within "
                                   f"{limit:g} s, so nothing could be graded.")
             except _Died:
-                how = self._stop()
+                how = self._stop(died=True)
                 return LoadReport(ok=False, reason=f"The process running the submission {how} "
                                   "while loading, so nothing could be graded.")
             except (_Violation, P.ProtocolError) as exc:
@@ -794,7 +802,10 @@ class SandboxedStudent:
                 except (KeyError, ValueError):
                     pass
                 return
-            self._keep_output(self._stdout if what == "out" else self._stderr, data)
+            if what == "diag":
+                child.diag = (child.diag + data)[-8192:]
+            else:
+                self._keep_output(self._stdout if what == "out" else self._stderr, data)
 
     def _keep_output(self, buf, data):
         room = self.limits.output_bytes - len(self._stdout) - len(self._stderr)
@@ -809,7 +820,7 @@ class SandboxedStudent:
                     "the rest of its output was not kept.")
 
     def _drain_output(self, child):
-        for fd, what in ((child.proc.stdout.fileno(), "out"), (child.proc.stderr.fileno(), "err")):
+        for fd, what in ((child.out_r, "out"), (child.err_r, "err"), (child.diag_r, "diag")):
             try:
                 child.sel.get_key(fd)
             except (KeyError, ValueError):
@@ -846,13 +857,20 @@ class SandboxedStudent:
                 else:
                     self._read_output(child, key.fd, what)
 
-    def _stop(self):
+    def _stop(self, died=False):
         """Kill the current child and all its processes; return how it
-        ended (for messages)."""
+        ended (for messages). died: the channel closed or the process
+        ended by itself, so give it a moment to finish dying first."""
         child, self._child = self._child, None
         if child is None:
             return "was not running"
         proc = child.proc
+        closed_channel = False
+        if died:
+            try:
+                proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                closed_channel = True
         if child.mode == "none":
             if proc.poll() is None:
                 _kill_tree(proc.pid, proc.pid)
@@ -872,12 +890,10 @@ class SandboxedStudent:
             except OSError:
                 pass
             proc.wait()
-        how = _describe_exit(proc.returncode)
-        if child.dead is False and child.resp_eof and proc.returncode is not None:
-            how = "closed its channel to the grader"
+        how = "closed its channel to the grader" if closed_channel else _describe_exit(proc.returncode)
         self._drain_output(child)
         child.sel.close()
-        for fd in (child.req_w, child.resp_r, child.pidfd):
+        for fd in (child.req_w, child.resp_r, child.pidfd, child.err_r):
             try:
                 os.close(fd)
             except OSError:

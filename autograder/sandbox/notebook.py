@@ -81,16 +81,14 @@ def _read_notebook(text):
     errors = {}
     try:
         nb = nbformat.reads(text, as_version=4, capture_validation_error=errors)
-        nbformat.validate(nb)
-    except nbformat.ValidationError as exc:
+        problem = errors.get("ValidationError")
+        if problem is None:
+            nbformat.validate(nb)
+    except Exception as exc:   # nbformat raises many types for malformed input
+        problem = exc
+    if problem is not None:
         return _fail("The notebook does not follow the Jupyter notebook format: "
-                     + _short(getattr(exc, "message", str(exc))) + ".")
-    except Exception as exc:   # nbformat raises many types for bad input
-        return _fail("The notebook does not follow the Jupyter notebook format: "
-                     + _short(str(exc) or type(exc).__name__) + ".")
-    if errors.get("ValidationError") is not None:
-        return _fail("The notebook does not follow the Jupyter notebook format: "
-                     + _short(str(getattr(errors["ValidationError"], "message", ""))) + ".")
+                     + _schema_detail(raw, problem) + ".")
     notes = []
     lang = (nb.metadata.get("kernelspec") or {}).get("language") \
         or (nb.metadata.get("language_info") or {}).get("name")
@@ -103,6 +101,23 @@ def _read_notebook(text):
     if not cells:
         notes.append("The notebook has no code cells.")
     return Submission(ok=True, kind="ipynb", cells=cells, module_name="__main__", notes=notes)
+
+
+def _schema_detail(raw, problem):
+    """A short description of what is wrong with a notebook."""
+    try:
+        from nbformat.validator import get_validator
+        validator = get_validator(version=raw["nbformat"],
+                                  version_minor=raw.get("nbformat_minor", 0))
+        for err in validator.iter_errors(raw):
+            if "'id' is a required property" in err.message:
+                continue      # nbformat adds missing cell ids itself
+            where = "/".join(str(p) for p in getattr(err, "absolute_path", ()) or ())
+            return _short(err.message) + (f" (at {where})" if where else "")
+    except Exception:
+        pass
+    text = getattr(problem, "message", None) or str(problem) or type(problem).__name__
+    return _short(text)
 
 
 def _short(text, limit=300):

@@ -40,25 +40,23 @@ _exit = os._exit
 MAX_NOTES = 50
 
 
-class _Shell:
-    """Stand-in for IPython's shell: magics and shell commands do nothing."""
-
-    def run_line_magic(self, *args, **kwargs):
-        return None
-
-    def run_cell_magic(self, *args, **kwargs):
-        return None
-
-    def system(self, *args, **kwargs):
-        return None
-
-    def getoutput(self, *args, **kwargs):
-        return []
+class _Nothing:
+    """Any attribute, any call: nothing (hooks, events, config...)."""
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        return lambda *args, **kwargs: None
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return None
+
+
+class _Shell(_Nothing):
+    """Stand-in for IPython's shell: magics and shell commands do nothing."""
+
+    def getoutput(self, *args, **kwargs):
+        return []
 
 
 _SHELL = _Shell()

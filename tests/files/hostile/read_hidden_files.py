@@ -1,0 +1,188 @@
+"""Tries to import the answer key and read hidden files.
+
+Trick: `import solutions` (also through the editable-install finder in
+site-packages), then guesses folders: ../, the repository found from
+numpy.__file__ and sys.prefix, /proc/<ppid>/cwd, /proc/1/cwd, /work,
+the environment, and reads any .py/.json/.csv under solutions/, tests/,
+autograder/, assignments/, bench/ and .git/. In the sandbox the repository
+is not visible at all (chroot), the environment is minimal, and /proc shows
+only the child's own processes.
+"""
+import importlib
+import os
+import sys
+
+import numpy as np
+
+SECRET_NAMES = ("solutions", "tests", "autograder", "assignments", "bench", ".git")
+
+
+def _guesses():
+    roots = {os.getcwd(), os.path.abspath(".."), os.path.expanduser("~"), "/work",
+             "/work/main", "/root", "/home", "/srv", "/opt", "/tmp"}
+    p = os.path.dirname(np.__file__)
+    while p not in ("/", ""):
+        roots.add(p)
+        p = os.path.dirname(p)
+    p = sys.prefix
+    for _ in range(4):
+        p = os.path.dirname(p)
+        roots.add(p)
+    for link in ("/proc/%d/cwd" % os.getppid(), "/proc/1/cwd", "/proc/self/cwd", "/proc/1/root"):
+        try:
+            roots.add(os.path.realpath(link))
+        except OSError:
+            pass
+    for value in os.environ.values():
+        if value.startswith("/"):
+            roots.add(value)
+    return sorted(roots)
+
+
+def try_import():
+    """Whether the answer key can be imported."""
+    results = {}
+    try:
+        import solutions
+        results["import"] = getattr(solutions, "__file__", "?")
+    except Exception as exc:
+        results["import"] = type(exc).__name__
+    for entry in list(sys.meta_path):
+        pass
+    try:
+        finder = importlib.import_module("__editable___rnn_gradients_assignment_0_1_0_finder")
+        finder.install()
+        import solutions  # noqa: F811
+        results["editable"] = getattr(solutions, "__file__", "?")
+    except Exception as exc:
+        results["editable"] = type(exc).__name__
+    return results
+
+
+def find_hidden():
+    """Every readable file under a secret-looking folder of every guess."""
+    found = []
+    for root in _guesses():
+        for name in SECRET_NAMES:
+            folder = os.path.join(root, name)
+            try:
+                for dirpath, dirnames, filenames in os.walk(folder):
+                    for fn in filenames:
+                        path = os.path.join(dirpath, fn)
+                        try:
+                            with open(path, "rb") as f:
+                                f.read(100)
+                            found.append(path)
+                        except OSError:
+                            pass
+                    if len(found) > 200:
+                        return found
+            except OSError:
+                pass
+    return found
+
+
+def environment():
+    return dict(os.environ)
+
+
+def visible_roots():
+    return {root: sorted(os.listdir(root)) if os.path.isdir(root) else None
+            for root in ("/", "/work", "/root", "/home") if os.path.exists(root)}
+
+
+def whoami():
+    return {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
+            "groups": os.getgroups(), "pid": os.getpid(), "ppid": os.getppid(),
+            "cwd": os.getcwd(), "pidns": os.readlink("/proc/self/ns/pid")}
+
+
+# ---- the SPEC.md functions, answered trivially (zeros of the right shape) ----
+
+def chain_product(factors):
+    return 0.0
+
+
+def max_activation_derivative(name):
+    return 0.0
+
+
+def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
+    return np.zeros_like(h_prev), (x, h_prev, W_xh, W_hh)
+
+
+def rnn_step_backward(dh_next, cache):
+    x, h_prev, W_xh, W_hh = cache
+    return (np.zeros_like(x), np.zeros_like(h_prev), np.zeros_like(W_xh),
+            np.zeros_like(W_hh), np.zeros(W_hh.shape[0]))
+
+
+def rnn_forward(x, h0, W_xh, W_hh, b_h):
+    return np.zeros(x.shape[:2] + h0.shape[1:]), (x, h0, W_xh, W_hh)
+
+
+def rnn_backward(dh, cache):
+    x, h0, W_xh, W_hh = cache
+    return (np.zeros_like(x), np.zeros_like(h0), np.zeros_like(W_xh),
+            np.zeros_like(W_hh), np.zeros(W_hh.shape[0]))
+
+
+def hidden_jacobian(h_next, W_hh):
+    N, H = h_next.shape
+    return np.zeros((N, H, H))
+
+
+def gradient_norms_through_time(x, h0, W_xh, W_hh, b_h, dh_T):
+    return np.zeros(x.shape[1])
+
+
+def decay_rate(norms):
+    return 0.0
+
+
+def _zero_grads(params):
+    return {k: np.zeros_like(v) for k, v in params.items()}
+
+
+def lstm_step_forward(x, h_prev, c_prev, params):
+    return np.zeros_like(h_prev), np.zeros_like(c_prev), (x, h_prev, params)
+
+
+def lstm_step_backward(dh_next, dc_next, cache):
+    x, h_prev, params = cache
+    return np.zeros_like(x), np.zeros_like(h_prev), np.zeros_like(h_prev), _zero_grads(params)
+
+
+def lstm_forward(x, h0, params):
+    return np.zeros(x.shape[:2] + h0.shape[1:]), (x, h0, params)
+
+
+def lstm_backward(dh, cache):
+    x, h0, params = cache
+    return np.zeros_like(x), np.zeros_like(h0), _zero_grads(params)
+
+
+def gru_step_forward(x, h_prev, params):
+    return np.zeros_like(h_prev), (x, h_prev, params)
+
+
+def gru_step_backward(dh_next, cache):
+    x, h_prev, params = cache
+    return np.zeros_like(x), np.zeros_like(h_prev), _zero_grads(params)
+
+
+def gru_forward(x, h0, params):
+    return np.zeros(x.shape[:2] + h0.shape[1:]), (x, h0, params)
+
+
+def gru_backward(dh, cache):
+    x, h0, params = cache
+    return np.zeros_like(x), np.zeros_like(h0), _zero_grads(params)
+
+
+def clip_grad_norm(grads, max_norm):
+    return _zero_grads(grads), 0.0
+
+
+def clip_grad_value(grads, clip_value):
+    return _zero_grads(grads)
