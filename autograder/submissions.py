@@ -135,17 +135,21 @@ def _module_order():
     return order
 
 
+def _names_bound_by(node, imports=False):
+    """Names one top-level statement binds (by import too when ``imports``)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    if imports and isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {alias.asname or alias.name.split(".")[0] for alias in node.names}
+    return set()
+
+
 def _top_level_names(tree):
     """Names a module binds at top level, other than by import."""
-    names = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return names
+    return set().union(*(_names_bound_by(node) for node in tree.body))
 
 
 def _rename_names(source, renames):
@@ -395,7 +399,7 @@ def read_header(override):
 # Notebooks
 
 def _statement_chunks(source):
-    """Top-level statements of a module as (text, defined function name or None).
+    """Top-level statements of a module as (text, function name or None, names bound).
 
     Comments and blank lines before a statement travel with it; the module
     docstring is dropped.
@@ -412,19 +416,24 @@ def _statement_chunks(source):
         end = node.end_lineno
         text = "\n".join(lines[start:end]).strip("\n")
         name = node.name if isinstance(node, ast.FunctionDef) else None
-        chunks.append((text, name))
+        chunks.append((text, name, _names_bound_by(node, imports=True)))
         start = end
     tail = "\n".join(lines[start:]).strip("\n")
     if tail:
-        chunks.append((tail, None))
+        chunks.append((tail, None, set()))
     return chunks
 
 
 def _cell_assignment(chunks):
-    """Part number for each chunk: a contract function goes to its part; any
-    other statement to the part of the next contract function (or, after the
-    last one, of the previous)."""
-    parts = [part_of(name).number if name in spec.FUNCTIONS else None for _, name in chunks]
+    """Part number for each chunk.
+
+    A contract function goes to its part. Any other statement goes to the
+    part of the next contract function (after the last one, of the previous
+    chunk), but never to a cell that runs before an earlier binding of a
+    name it rebinds: the last definition in the source stays the last one
+    run (an override's own sigmoid must replace the provided one).
+    """
+    parts = [part_of(name).number if name in spec.FUNCTIONS else None for _, name, _ in chunks]
     following = None
     for index in range(len(parts) - 1, -1, -1):
         if parts[index] is None:
@@ -432,9 +441,14 @@ def _cell_assignment(chunks):
         else:
             following = parts[index]
     previous = PARTS[0].number
-    for index, number in enumerate(parts):
-        if number is None:
+    bound_in = {}                      # name -> latest part a chunk bound it in
+    for index, (_, name, names) in enumerate(chunks):
+        if parts[index] is None:
             parts[index] = previous
+        if name not in spec.FUNCTIONS:
+            parts[index] = max([parts[index]] + [bound_in[n] for n in names if n in bound_in])
+        for n in names:
+            bound_in[n] = max(bound_in.get(n, parts[index]), parts[index])
         previous = parts[index]
     return parts
 
@@ -444,14 +458,15 @@ def to_notebook(source, title=NOTEBOOK_TITLE):
     markdown heading and one code cell holding that part's functions.
 
     Statements that are not contract functions (imports, helpers, constants)
-    go to the cell of the next contract function in the source. Running the
-    code cells in order defines the same functions as running the source.
+    go to the cell of the next contract function in the source, or later
+    when they redefine a name; running the code cells in order then leaves
+    the same definitions as running the source.
     """
     chunks = _statement_chunks(source)
     assignment = _cell_assignment(chunks)
     cells = [nbformat.v4.new_markdown_cell(f"# {title}")]
     for part in PARTS:
-        code = "\n\n\n".join(text for (text, _), number in zip(chunks, assignment) if number == part.number)
+        code = "\n\n\n".join(text for (text, _, _), number in zip(chunks, assignment) if number == part.number)
         cells.append(nbformat.v4.new_markdown_cell(f"## Part {part.number}: {part.title}"))
         cells.append(nbformat.v4.new_code_cell(code.strip("\n")))
     nb = nbformat.v4.new_notebook(cells=cells)

@@ -229,6 +229,20 @@ def test_notebook_of_a_composed_submission_keeps_the_override(path):
         assert _fingerprint(notebook[name]) == _fingerprint(module[name]), name
 
 
+def test_notebook_keeps_a_redefinition_after_the_original():
+    """An override's own sigmoid, written before a Part 0 function: does it still win?"""
+    override = (
+        '"""Own sigmoid first."""\n\n\n'
+        "def sigmoid(x):\n"
+        "    return np.full(np.shape(x), 0.5)\n\n\n"
+        "def chain_product(factors):\n"
+        "    return 2.0\n"
+    )
+    ns = _exec_cells(to_notebook(compose(override)))
+    assert ns["sigmoid"](np.zeros(3)).tolist() == [0.5, 0.5, 0.5]
+    assert ns["chain_product"]([]) == 2.0
+
+
 # ---------------------------------------------------------------------------
 # Samples
 
