@@ -36,12 +36,10 @@ IMPORT_ROOT = AUTOGRADER_DIR.parent                      # holds the autograder 
 SECRET_DIRS = ("solutions", "autograder", "tests", "assignments", "bench")
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-# the student's stderr is a separate pipe (argv[5]) so that unshare's own
-# messages (and startup failures) go to the diagnostics pipe instead
-BOOT = ("import os,sys;a=sys.argv;os.dup2(int(a[5]),2);os.close(int(a[5]));"
-        "sys.path.insert(0,a[1]);"
-        "sys.path+=[p for p in a[2].split(':') if p];"
-        "from autograder.sandbox.worker import main;main(a[1:])")
+# see boot.py; the student's stderr is a separate pipe so that unshare's own
+# messages and startup failures go to the diagnostics pipe instead
+BOOT = ("import sys;a=sys.argv;sys.path.insert(0,a[1]);"
+        "from autograder.sandbox.boot import main;main(a[1:])")
 
 _LIVE = weakref.WeakSet()
 
@@ -557,13 +555,14 @@ class SandboxedStudent:
         req_r, req_w = os.pipe2(os.O_CLOEXEC)
         resp_r, resp_w = os.pipe2(os.O_CLOEXEC)
         err_r, err_w = os.pipe2(os.O_CLOEXEC)
+        supervise = "0" if child.mode == "none" else "1"
         argv = [sys.executable, "-I", "-S", "-B", "-c", BOOT, str(IMPORT_ROOT),
-                _site_dirs(), str(req_r), str(resp_w), str(err_w)]
+                _site_dirs(), str(req_r), str(resp_w), str(err_w), supervise]
         if child.mode == "root":
-            argv = [_unshare_path(), "--mount", "--net", "--pid", "--fork", "--kill-child"] + argv
+            argv = [_unshare_path(), "--mount", "--net", "--pid"] + argv
         elif child.mode == "userns":
-            argv = [_unshare_path(), "--user", "--map-root-user", "--mount", "--net", "--pid",
-                    "--fork", "--kill-child"] + argv
+            argv = [_unshare_path(), "--user", "--map-root-user", "--mount", "--net",
+                    "--pid"] + argv
         try:
             child.proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -876,7 +875,8 @@ class SandboxedStudent:
                 _kill_tree(proc.pid, proc.pid)
         elif proc.poll() is None:
             # the worker is PID 1 of its namespace: killing it kills every
-            # process in the namespace, and unshare exits once it is reaped
+            # process in the namespace; the supervisor (boot.py) exits once
+            # it has reaped the worker
             for pid in _children_of(proc.pid):
                 try:
                     os.kill(pid, signal.SIGKILL)

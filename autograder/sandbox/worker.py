@@ -1,7 +1,6 @@
 """Child side: the sandbox worker that runs one submission.
 
-Started by launcher.py as ``python -I -S -B -c BOOT import_root site_dirs
-rfd wfd`` (under ``unshare`` when namespaces are available). It talks to
+Started through boot.py (see there for the process layout). It talks to
 the grading process only through two dedicated pipes (rfd: requests,
 wfd: replies); its stdout and stderr belong to the student and are never
 parsed. Requests, in order:
@@ -266,8 +265,8 @@ class Worker:
                 pass
 
 
-def main(argv):
-    import_root, _site_dirs, rfd, wfd = argv[0], argv[1], int(argv[2]), int(argv[3])
+def main(import_root, rfd, wfd):
+    """Run the worker on the request/reply pipes (called by boot.main)."""
     # the grader's own code is loaded now; the submission gets no path to it
     while import_root in sys.path:
         sys.path.remove(import_root)
