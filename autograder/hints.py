@@ -38,8 +38,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class OutputRule:
-    """A hint for any output carrying a pattern tag; ``{output}`` is filled in."""
-    tag: str
+    """A hint for any output carrying one of some pattern tags; ``{output}`` is filled in."""
+    tags: tuple
     text: str
     when: Callable[[Finding, str], bool] = lambda f, output: True
 
@@ -119,6 +119,24 @@ IN_PLACE = ("Never write into an argument in place (no +=, *= or slice assignmen
 RAISE_NONPOSITIVE = "Raise ValueError when {limit} <= 0; test `not {limit} > 0`, which also rejects NaN."
 
 
+def _sequence_rules(layer, weight_grads, carries_h_only=True):
+    """The rules every sequence pair shares (rnn, lstm, gru); with
+    carries_h_only, also those of a layer whose only state is h."""
+    forward, backward = f"{layer}_forward", f"{layer}_backward"
+    rules = [
+        Rule(forward, lambda f: f.pattern("h", "shape"), NO_H0_IN_H),
+        Rule(backward, _weights_wrong_only(weight_grads, ("dx", "dh0")), ACCUMULATE),
+        Rule(backward, _only_wrong("dh0"), DH0),
+    ]
+    if carries_h_only:
+        rules += [
+            Rule(forward, _all(_wrong("h"), lambda f: not f.pattern("h", "shape"), _only_when("T>1")),
+                 CARRY_STATE),
+            Rule(backward, _order_of_bptt, BPTT_ORDER),
+        ]
+    return tuple(rules)
+
+
 RULES = (
     # q0 ------------------------------------------------------------------
     Rule("chain_product", _wrong("product"),
@@ -155,12 +173,7 @@ RULES = (
          "gradients add up; a mean, or one row per sample, is wrong."),
 
     # q2 ------------------------------------------------------------------
-    Rule("rnn_forward", lambda f: f.pattern("h", "shape"), NO_H0_IN_H),
-    Rule("rnn_forward", _all(_wrong("h"), lambda f: not f.pattern("h", "shape"), _only_when("T>1")),
-         CARRY_STATE),
-    Rule("rnn_backward", _weights_wrong_only(("dW_xh", "dW_hh", "db_h"), ("dx", "dh0")), ACCUMULATE),
-    Rule("rnn_backward", _only_wrong("dh0"), DH0),
-    Rule("rnn_backward", _order_of_bptt, BPTT_ORDER),
+    *_sequence_rules("rnn", ("dW_xh", "dW_hh", "db_h")),
 
     # q3 ------------------------------------------------------------------
     Rule("hidden_jacobian", _wrong("J"),
@@ -202,12 +215,11 @@ RULES = (
          "of the gate times s * (1 - s), with s the gate's value."),
     Rule("lstm_forward", _all(_wrong("h"), lambda f: not f.pattern("h", "shape")),
          "Start from c_0 = 0 (zeros, not h0) and carry both h and c from each step to the next."),
-    Rule("lstm_forward", lambda f: f.pattern("h", "shape"), NO_H0_IN_H),
-    Rule("lstm_backward", _weights_wrong_only(_grads("f", "i", "c", "o"), ("dx", "dh0")), ACCUMULATE),
-    Rule("lstm_backward", _all(_any_wrong("dx", "dh0"), lambda f: _order_of_bptt(f) or _failed("keeps-gradient")(f)),
+    *_sequence_rules("lstm", _grads("f", "i", "c", "o"), carries_h_only=False),
+    Rule("lstm_backward",
+         _all(_any_wrong("dx", "dh0"), lambda f: _order_of_bptt(f) or _failed("keeps-gradient")(f)),
          "Carry both gradients back through time: step t's backward gets dh[:, t] plus the dh_prev of "
          "step t+1, and the dc_prev of step t+1 as its dc_next (zeros only at the last step)."),
-    Rule("lstm_backward", _only_wrong("dh0"), DH0),
 
     # q5 ------------------------------------------------------------------
     Rule("gru_step_forward", _wrong("h_next"),
@@ -217,12 +229,7 @@ RULES = (
     Rule("gru_step_backward", _only_wrong("dh_prev"),
          "h_prev reaches h_next along four paths: directly through (1 - z), through z, through r, "
          "and through r * h_prev inside the candidate; dh_prev is the sum of all four."),
-    Rule("gru_forward", _all(_wrong("h"), lambda f: not f.pattern("h", "shape"), _only_when("T>1")),
-         CARRY_STATE),
-    Rule("gru_forward", lambda f: f.pattern("h", "shape"), NO_H0_IN_H),
-    Rule("gru_backward", _weights_wrong_only(_grads("z", "r", "h"), ("dx", "dh0")), ACCUMULATE),
-    Rule("gru_backward", _order_of_bptt, BPTT_ORDER),
-    Rule("gru_backward", _only_wrong("dh0"), DH0),
+    *_sequence_rules("gru", _grads("z", "r", "h")),
 
     # q6 ------------------------------------------------------------------
     Rule("clip_grad_norm", _wrong("total_norm"),
@@ -256,24 +263,22 @@ def _is_gradient(output):
 
 
 OUTPUT_RULES = (
-    OutputRule("float32", "`{output}` is float32: compute in float64 throughout (no astype(np.float32)); "
+    OutputRule(("float32",), "`{output}` is float32: compute in float64 throughout (no astype(np.float32)); "
                           "float32 arithmetic loses the precision the checks need."),
-    OutputRule("not-finite", "`{output}` holds NaN or inf: look for a division by something that can be "
+    OutputRule(("not-finite",), "`{output}` holds NaN or inf: look for a division by something that can be "
                              "zero, or an exp that overflows."),
-    OutputRule("sign", "`{output}` has the right size but the wrong sign: check the order of a "
+    OutputRule(("sign",), "`{output}` has the right size but the wrong sign: check the order of a "
                        "subtraction in its chain rule."),
-    OutputRule("transpose", "`{output}` is transposed: the gradient of a weight of shape (H, A) has "
+    OutputRule(("transpose",), "`{output}` is transposed: the gradient of a weight of shape (H, A) has "
                             "that same shape, da.T @ (its input)."),
-    OutputRule("zero", "`{output}` is all zeros: it is never filled in, or its path back is cut."),
-    OutputRule("scale:N", "`{output}` is off by a factor of N, the batch size: sum over the batch, "
-                          "do not average.", lambda f, o: _is_gradient(o)),
-    OutputRule("scale:1/N", "`{output}` is off by a factor of N, the batch size: sum over the batch, "
-                            "do not average.", lambda f, o: _is_gradient(o)),
-    OutputRule("scale:T", "`{output}` is off by a factor of T, the number of steps: the shared weights' "
+    OutputRule(("zero",), "`{output}` is all zeros: it is never filled in, or its path back is cut."),
+    OutputRule(("scale:N", "scale:1/N"), "`{output}` is off by a factor of N, the batch size: sum over "
+                                         "the batch, do not average.", lambda f, o: _is_gradient(o)),
+    OutputRule(("scale:T",), "`{output}` is off by a factor of T, the number of steps: the shared weights' "
                           "gradients are summed over time, once per step.", lambda f, o: _is_gradient(o)),
-    OutputRule("scale:1/T", "`{output}` is off by a factor of T, the number of steps: the shared weights' "
+    OutputRule(("scale:1/T",), "`{output}` is off by a factor of T, the number of steps: the shared weights' "
                             "gradients are summed over time, not averaged.", lambda f, o: _is_gradient(o)),
-    OutputRule("inverse", "`{output}` is the reciprocal of the expected value: check which way the "
+    OutputRule(("inverse",), "`{output}` is the reciprocal of the expected value: check which way the "
                           "steps are counted."),
 )
 
@@ -334,9 +339,10 @@ def hints_for(finding: Finding) -> list:
     for output in sorted(finding.wrong_outputs):
         tags = finding.patterns.get(output, set())
         for rule in OUTPUT_RULES:
-            if rule.tag in tags and (rule.tag == "float32" or not explained) and rule.when(finding, output):
+            hit = set(rule.tags) & tags
+            if hit and ("float32" in hit or not explained) and rule.when(finding, output):
                 text = rule.text.format(output=output)
-                if rule.tag == "transpose" and "D==H" in finding.only_when:
+                if "transpose" in hit and "D==H" in finding.only_when:
                     text += ONLY_D_EQ_H
                 add(text)
     if not matched and not explained and finding.wrong_outputs and finding.function in FALLBACKS:
