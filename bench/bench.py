@@ -279,7 +279,7 @@ def render_markdown(rows, k, info):
             out.append(f"- {r['method']} failed: {r['failed']}")
         elif r.get("note"):
             out.append(f"- {r['method']}: {r['note']}")
-    out += ["", info, ""]
+    out += ["", info.replace("\n", "\n\n"), ""]
     return "\n".join(out)
 
 
@@ -376,6 +376,8 @@ def main(argv=None):
             log(f"[check] {agreement}")
 
         info = describe_run(args, mix)
+        if agreement:
+            info = f"Check: {agreement}.\n{info}"
         print(render_text(rows, args.k, info))
         if args.markdown:
             Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
