@@ -124,6 +124,9 @@ def value_patterns(actual, expected, tol, sizes, time_axis):
     if not np.any(actual):
         tags.add("zero")
         return tags
+    if rel_error(actual, expected) <= 1e-4:
+        tags.add("near")
+        return tags
     if rel_error(actual, -expected) <= loose:
         tags.add("sign")
         return tags
@@ -165,6 +168,7 @@ def _name_factor(ratio, sizes):
 
 _PATTERN_TEXT = {
     "zero": "it is all zeros",
+    "near": "it is close, but outside the tolerance",
     "sign": "it has the right size but the opposite sign",
     "transpose": "it looks transposed",
     "only-last-step": "only the last time step is wrong",

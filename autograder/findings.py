@@ -31,6 +31,9 @@ class Finding:
     - consistent_with_own_forward: for backward functions, True when the
       gradients equal central differences of the student's own forward
       (so the error is in the forward), False when not, None if unknown
+    - forward_ok: for backward functions, False when the student's own
+      forward (whose cache the backward is given) was wrong in some case,
+      True when it was right in every case, None if unknown
     - mutated_inputs: names of arguments the function changed in place
     - failed_behaviours: names of behaviour checks that failed, e.g.
       "decay-rate-exact", "ratio-bounded", "keeps-direction",
@@ -44,6 +47,7 @@ class Finding:
     patterns: dict = field(default_factory=dict)
     only_when: set = field(default_factory=set)
     consistent_with_own_forward: bool | None = None
+    forward_ok: bool | None = None
     mutated_inputs: set = field(default_factory=set)
     failed_behaviours: set = field(default_factory=set)
     raised: set = field(default_factory=set)

@@ -180,13 +180,16 @@ def find(function, cases):
     f.right_outputs = outputs_ok - outputs_bad
     verdicts = [c.consistent for c in cases if c.consistent is not None]
     f.consistent_with_own_forward = (all(verdicts) if verdicts else None)
+    forwards = [c.forward_ok for c in cases if c.forward_ok is not None]
+    f.forward_ok = all(forwards) if forwards else None
     shaped = [c for c in cases if c.features and c.behaviour is None]
     failing = [c for c in shaped if c.status != "ok"]
     passing = [c for c in shaped if c.status == "ok"]
     if failing and passing:
-        common = frozenset.intersection(*[c.features for c in failing])
-        f.only_when = {feat for feat in common & set(_ONLY_WHEN_TEXT)
-                       if any(feat not in c.features for c in passing)}
+        # Name a feature only when it tells failing from passing exactly.
+        f.only_when = {feat for feat in _ONLY_WHEN_TEXT
+                       if all(feat in c.features for c in failing)
+                       and not any(feat in c.features for c in passing)}
     return f
 
 

@@ -263,6 +263,8 @@ def _is_gradient(output):
 
 
 OUTPUT_RULES = (
+    OutputRule(("near",), "`{output}` is close but not within the tolerance: look for float32 arithmetic "
+                          "or a small term left out."),
     OutputRule(("float32",), "`{output}` is float32: compute in float64 throughout (no astype(np.float32)); "
                           "float32 arithmetic loses the precision the checks need."),
     OutputRule(("not-finite",), "`{output}` holds NaN or inf: look for a division by something that can be "
@@ -309,8 +311,13 @@ FALLBACKS = {
 
 
 def _explained_elsewhere(finding):
-    """Wrong only because another function is (the feedback already says which)."""
-    return finding.consistent_with_own_forward is True
+    """Wrong only because another function is (the feedback already says which),
+    or checked on the cache of a wrong forward, which must be fixed first."""
+    return finding.consistent_with_own_forward is True or finding.forward_ok is False
+
+
+FORWARD_FIRST = ("This backward is tested on the cache of your own forward, which is wrong too: "
+                 "fix the forward first, then check this function again.")
 
 
 def _only_not_implemented(finding):
@@ -328,6 +335,8 @@ def hints_for(finding: Finding) -> list:
             hints.append(text)
 
     explained = _explained_elsewhere(finding)
+    if finding.forward_ok is False and finding.consistent_with_own_forward is not True:
+        add(FORWARD_FIRST)
     matched = False
     for rule in RULES:
         if rule.function is None:
@@ -352,5 +361,5 @@ def hints_for(finding: Finding) -> list:
 
 def all_texts():
     """Every text the catalogue can produce (with ``{output}`` unfilled), for tests."""
-    return ([r.text for r in RULES] + [r.text for r in OUTPUT_RULES] + [ONLY_D_EQ_H]
+    return ([r.text for r in RULES] + [r.text for r in OUTPUT_RULES] + [ONLY_D_EQ_H, FORWARD_FIRST]
             + list(FALLBACKS.values()))

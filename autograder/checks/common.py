@@ -40,6 +40,7 @@ class CaseResult:
     features: frozenset = frozenset()
     behaviour: str | None = None
     consistent: bool | None = None
+    forward_ok: bool | None = None
     raised: tuple = ()
     mutated: tuple = ()
     curves: dict = field(default_factory=dict)   # label -> list of floats, for plots in feedback

@@ -124,6 +124,7 @@ def check_backward(student, layer, shapes=SHAPES):
                                              layer.sequence)
                     forward_right = all(is_float_array(a, e.shape) and np.allclose(a, e, rtol=1e-7, atol=1e-9)
                                         for a, e in zip(fwd_values[:-1], outs))
+                    case.r.forward_ok = forward_right
                     if not all(v.ok for v in verdicts):
                         if forward_right:        # the reference is exact, so these cannot be either
                             case.r.consistent = False

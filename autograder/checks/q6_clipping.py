@@ -76,7 +76,6 @@ def check_clip_grad_norm(student):
     ]
     for name, args in (("max_norm = 0", (_grads("large"), 0.0)),
                        ("a negative max_norm", (_grads("large"), -1.0)),
-                       ("a NaN max_norm", (_grads("large"), float("nan"))),
                        ("gradients holding inf", ({**_grads("large"), "b_h": np.array([np.inf, 0.0, 1.0, 2.0])},
                                                   1.0)),
                        ("gradients holding NaN", ({**_grads("large"), "b_h": np.array([np.nan, 0.0, 1.0, 2.0])},

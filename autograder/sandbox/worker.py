@@ -163,7 +163,9 @@ class Worker:
             confine.become_subreaper()
         confine.set_rlimits(cfg["rlimits"])
         prot.append("resource limits")
-        if mode == "root":
+        if mode == "root" or (mode == "none" and os.geteuid() == 0):
+            # never run submission code as root, even without namespaces
+            # (as root, kill(-1, SIGKILL) alone would end every process)
             confine.drop_to_user(cfg["uid"], cfg["gid"])
             prot.append(f"user {cfg['user']} (uid {cfg['uid']})")
         elif mode == "userns":
