@@ -11,6 +11,8 @@ import sys
 
 import numpy as np
 
+SECRET = 987654.321     # the test keeps this value in its own frame, as a checker keeps an expected answer
+
 
 # ---- the SPEC.md functions, answered trivially (zeros of the right shape) ----
 
@@ -103,28 +105,30 @@ def clip_grad_value(grads, clip_value):
     return _zero_grads(grads)
 
 
-def spy(secret_marker=None):
-    """Report every frame and every array this process can see."""
+def spy(secret_marker=SECRET):
+    """Report every calling frame, and every place the secret value is found
+    in a caller's locals or in any list this process holds."""
     files, local_names, hits = [], [], 0
-    f = sys._getframe()
+    f = sys._getframe().f_back
     while f is not None:
         files.append(f.f_code.co_filename)
         local_names.extend(sorted(f.f_locals))
+        for value in f.f_locals.values():
+            if isinstance(value, float) and value == secret_marker:
+                hits += 1
+            if isinstance(value, np.ndarray) and value.size and np.any(value == secret_marker):
+                hits += 1
         f = f.f_back
     for info in inspect.stack():
         files.append(info.filename)
-    n_arrays = 0
     for obj in gc.get_objects():
-        if isinstance(obj, np.ndarray):
-            n_arrays += 1
-            if secret_marker is not None and obj.size and np.any(obj == secret_marker):
-                hits += 1
-        elif isinstance(obj, (list, tuple)):
+        if type(obj) is list:
             for v in obj:
                 if isinstance(v, float) and v == secret_marker:
                     hits += 1
-    return {"files": sorted(set(files)), "locals": sorted(set(local_names)),
-            "arrays": n_arrays, "hits": hits}
+                elif isinstance(v, np.ndarray) and v.size and np.any(v == secret_marker):
+                    hits += 1
+    return {"files": sorted(set(files)), "locals": sorted(set(local_names)), "hits": hits}
 
 
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
