@@ -14,7 +14,8 @@ import numpy as np
 import psutil
 import pytest
 
-from autograder.sandbox import Limits, SandboxedStudent, StudentRef, isolation_mode
+from autograder.sandbox import (Limits, SandboxedStudent, StudentRef, discard_spares,
+                                isolation_mode)
 from autograder.student import LocalStudent
 
 MODE = isolation_mode()
@@ -403,13 +404,32 @@ def test_closed_student_refuses_calls_and_leaves_nothing(src_path):
         s.call("first", [1])
 
 
-def test_timing_numbers(src_path, capsys):
-    """Child start + load, and a round trip with small arrays (printed)."""
-    starts = []
-    for _ in range(3):
+def test_prestarted_spare_child_is_used_and_discarded(src_path):
+    try:
+        with SandboxedStudent(src_path, prestart=True) as s:
+            assert s.call("first", [1]).value == 1
+        spare = [p for p in sandbox_processes()]
+        assert len(spare) >= 1                     # the next submission's child, waiting
         t = time.perf_counter()
         with SandboxedStudent(src_path) as s:
-            starts.append(time.perf_counter() - t)
+            started = time.perf_counter() - t
+            assert s.load.ok and s.call("first", [2]).value == 2
+        assert started < 2
+        assert sandbox_processes() == []           # the spare was adopted, then closed
+        with SandboxedStudent(src_path, prestart=True) as s:
+            assert s.call("first", [3]).value == 3
+    finally:
+        discard_spares()
+    assert sandbox_processes() == []
+
+
+def test_timing_numbers(src_path, capsys):
+    """Child start + load, and a round trip with small arrays (printed)."""
+    starts, warm = [], []
+    for i in range(6):
+        t = time.perf_counter()
+        with SandboxedStudent(src_path, prestart=i >= 2) as s:
+            (warm if i >= 3 else starts).append(time.perf_counter() - t)
             x, W = np.ones((4, 5)), np.full((6, 5), 0.1)
             s.call("forward", x, W)
             t = time.perf_counter()
@@ -417,7 +437,9 @@ def test_timing_numbers(src_path, capsys):
                 h, cache = s.call("forward", x, W).value
                 s.call("backward", h, cache)
             per_call = (time.perf_counter() - t) / 400
+    discard_spares()
     with capsys.disabled():
-        print(f"\n[sandbox {MODE}] start+load {min(starts) * 1000:.0f} ms, "
+        print(f"\n[sandbox {MODE}] start+load {min(starts) * 1000:.0f} ms cold, "
+              f"{min(warm) * 1000:.0f} ms with a prestarted child; "
               f"round trip {per_call * 1e6:.0f} us per call")
     assert min(starts) < 5 and per_call < 0.02

@@ -16,14 +16,16 @@ sees the answer key. Names are exported lazily so that the child, which
 imports autograder.sandbox.worker, does not load the parent-side modules.
 """
 
-__all__ = ["SandboxedStudent", "StudentRef", "SandboxError", "Limits", "isolation_mode"]
+__all__ = ["SandboxedStudent", "StudentRef", "SandboxError", "Limits", "isolation_mode",
+           "prestart", "discard_spares"]
 
 
 def __getattr__(name):
     if name == "Limits":
         from autograder.sandbox.limits import Limits
         return Limits
-    if name in ("SandboxedStudent", "StudentRef", "SandboxError", "isolation_mode"):
+    if name in ("SandboxedStudent", "StudentRef", "SandboxError", "isolation_mode",
+                "prestart", "discard_spares"):
         from autograder.sandbox import launcher
         return getattr(launcher, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -355,6 +356,100 @@ def _describe_exit(rc):
     return f"exited with status {rc}"
 
 
+# ------------------------------------------------------------------ spawning
+
+def _spawn_child(mode):
+    """Start a worker process (numpy loads at once); it waits for setup."""
+    child = _Child()
+    child.mode = mode
+    child.tmpdir = tempfile.mkdtemp(prefix="rnngrade-sandbox-")
+    if child.mode == "none" and os.geteuid() == 0:
+        # without namespaces, root still drops to nobody (see worker.setup)
+        os.chown(child.tmpdir, *_nobody())
+    home = "/tmp" if child.mode != "none" else child.tmpdir
+    req_r, req_w = os.pipe2(os.O_CLOEXEC)
+    resp_r, resp_w = os.pipe2(os.O_CLOEXEC)
+    err_r, err_w = os.pipe2(os.O_CLOEXEC)
+    supervise = "0" if child.mode == "none" else "1"
+    argv = [sys.executable, "-I", "-S", "-B", "-c", BOOT, str(IMPORT_ROOT),
+            _site_dirs(), str(req_r), str(resp_w), str(err_w), supervise]
+    if child.mode == "root":
+        argv = [_unshare_path(), "--mount", "--net", "--pid"] + argv
+    elif child.mode == "userns":
+        argv = [_unshare_path(), "--user", "--map-root-user", "--mount", "--net",
+                "--pid"] + argv
+    try:
+        child.proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            pass_fds=(req_r, resp_w, err_w), cwd=child.tmpdir, env=_child_env(home),
+            start_new_session=True, close_fds=True)
+    except OSError as exc:
+        for fd in (req_w, resp_r, err_r):
+            os.close(fd)
+        _rmtree(child.tmpdir)
+        raise SandboxError(f"could not start the sandbox process: {exc}") from None
+    finally:
+        for fd in (req_r, resp_w, err_w):
+            os.close(fd)
+    child.req_w, child.resp_r, child.err_r = req_w, resp_r, err_r
+    child.out_r, child.diag_r = child.proc.stdout.fileno(), child.proc.stderr.fileno()
+    os.set_blocking(req_w, False)
+    os.set_blocking(resp_r, False)
+    child.pidfd = os.pidfd_open(child.proc.pid)
+    child.sel = selectors.DefaultSelector()
+    child.sel.register(resp_r, selectors.EVENT_READ, "resp")
+    child.sel.register(child.pidfd, selectors.EVENT_READ, "dead")
+    for fd, what in ((child.out_r, "out"), (child.err_r, "err"), (child.diag_r, "diag")):
+        os.set_blocking(fd, False)
+        try:
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except OSError:
+            pass
+        child.sel.register(fd, selectors.EVENT_READ, what)
+    return child
+
+
+# ------------------------------------------------------------------ spare children
+
+_SPARES = {}                     # isolation mode -> a started, not yet set up child
+_SPARE_LOCK = threading.Lock()
+
+
+def prestart(mode):
+    """Start a spare child for the next SandboxedStudent of this isolation
+    mode, so that its Python and numpy start-up overlaps other work."""
+    with _SPARE_LOCK:
+        if mode in _SPARES:
+            return
+    child = _spawn_child(mode)
+    with _SPARE_LOCK:
+        if mode not in _SPARES:
+            _SPARES[mode] = child
+            return
+    _terminate(child)
+    _close_child(child)
+
+
+def _take_spare(mode):
+    with _SPARE_LOCK:
+        child = _SPARES.pop(mode, None)
+    if child is not None and child.proc.poll() is not None:
+        _terminate(child)
+        _close_child(child)
+        child = None
+    return child
+
+
+def discard_spares():
+    """Kill the spare children started by prestart (also done at exit)."""
+    with _SPARE_LOCK:
+        spares = list(_SPARES.values())
+        _SPARES.clear()
+    for child in spares:
+        _terminate(child)
+        _close_child(child)
+
+
 # ------------------------------------------------------------------ the student
 
 class SandboxedStudent:
@@ -375,8 +470,9 @@ class SandboxedStudent:
     protections (tuple of what was in place), restarts, seconds_used.
     """
 
-    def __init__(self, path, limits=None):
+    def __init__(self, path, limits=None, *, prestart=False):
         self.path = Path(path)
+        self._prestart = prestart
         self.limits = limits if limits is not None else Limits()
         if not isinstance(self.limits, Limits):
             raise TypeError("limits must be a Limits")
@@ -562,54 +658,11 @@ class SandboxedStudent:
         }
 
     def _spawn(self):
-        child = _Child()
-        child.mode = self.isolation
+        child = _take_spare(self.isolation) or _spawn_child(self.isolation)
+        if self._prestart:
+            prestart(self.isolation)
         self._gen += 1
         child.gen = self._gen
-        child.tmpdir = tempfile.mkdtemp(prefix="rnngrade-sandbox-")
-        if child.mode == "none" and os.geteuid() == 0:
-            # without namespaces, root still drops to nobody (see worker.setup)
-            os.chown(child.tmpdir, *_nobody())
-        home = "/tmp" if child.mode != "none" else child.tmpdir
-        req_r, req_w = os.pipe2(os.O_CLOEXEC)
-        resp_r, resp_w = os.pipe2(os.O_CLOEXEC)
-        err_r, err_w = os.pipe2(os.O_CLOEXEC)
-        supervise = "0" if child.mode == "none" else "1"
-        argv = [sys.executable, "-I", "-S", "-B", "-c", BOOT, str(IMPORT_ROOT),
-                _site_dirs(), str(req_r), str(resp_w), str(err_w), supervise]
-        if child.mode == "root":
-            argv = [_unshare_path(), "--mount", "--net", "--pid"] + argv
-        elif child.mode == "userns":
-            argv = [_unshare_path(), "--user", "--map-root-user", "--mount", "--net",
-                    "--pid"] + argv
-        try:
-            child.proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(req_r, resp_w, err_w), cwd=child.tmpdir, env=_child_env(home),
-                start_new_session=True, close_fds=True)
-        except OSError as exc:
-            for fd in (req_w, resp_r, err_r):
-                os.close(fd)
-            _rmtree(child.tmpdir)
-            raise SandboxError(f"could not start the sandbox process: {exc}") from None
-        finally:
-            for fd in (req_r, resp_w, err_w):
-                os.close(fd)
-        child.req_w, child.resp_r, child.err_r = req_w, resp_r, err_r
-        child.out_r, child.diag_r = child.proc.stdout.fileno(), child.proc.stderr.fileno()
-        os.set_blocking(req_w, False)
-        os.set_blocking(resp_r, False)
-        child.pidfd = os.pidfd_open(child.proc.pid)
-        child.sel = selectors.DefaultSelector()
-        child.sel.register(resp_r, selectors.EVENT_READ, "resp")
-        child.sel.register(child.pidfd, selectors.EVENT_READ, "dead")
-        for fd, what in ((child.out_r, "out"), (child.err_r, "err"), (child.diag_r, "diag")):
-            os.set_blocking(fd, False)
-            try:
-                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-            except OSError:
-                pass
-            child.sel.register(fd, selectors.EVENT_READ, what)
         child.reader = P.FrameReader(self.limits.message_bytes)
         self._child = child
         return child
@@ -877,50 +930,65 @@ class SandboxedStudent:
 
     def _stop(self, died=False):
         """Kill the current child and all its processes; return how it
-        ended (for messages). died: the channel closed or the process
-        ended by itself, so give it a moment to finish dying first."""
+        ended (for messages)."""
         child, self._child = self._child, None
         if child is None:
             return "was not running"
-        proc = child.proc
-        closed_channel = False
-        if died:
-            try:
-                proc.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                closed_channel = True
-        if child.mode == "none":
-            if proc.poll() is None:
-                _kill_tree(proc.pid, proc.pid)
-        elif proc.poll() is None:
-            # the worker is PID 1 of its namespace: killing it kills every
-            # process in the namespace; the supervisor (boot.py) exits once
-            # it has reaped the worker
-            for pid in _children_of(proc.pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        try:
-            proc.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            proc.wait()
-        how = "closed its channel to the grader" if closed_channel else _describe_exit(proc.returncode)
+        how = _terminate(child, died)
         self._drain_output(child)
-        child.sel.close()
-        for fd in (child.req_w, child.resp_r, child.pidfd, child.err_r):
+        _close_child(child)
+        return how
+
+
+def _terminate(child, died=False):
+    """Kill a child and every process it started; return how it ended (for
+    messages). died: the channel closed or the process ended by itself, so
+    give it a moment to finish dying first. Its pipes stay open (see
+    _close_child) so that what it printed last can still be read."""
+    proc = child.proc
+    closed_channel = False
+    if died:
+        try:
+            proc.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            closed_channel = True
+    if child.mode == "none":
+        if proc.poll() is None:
+            _kill_tree(proc.pid, proc.pid)
+    elif proc.poll() is None:
+        # the worker is PID 1 of its namespace: killing it kills every
+        # process in the namespace; the supervisor (boot.py) exits once
+        # it has reaped the worker
+        for pid in _children_of(proc.pid):
             try:
-                os.close(fd)
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        proc.stdout.close()
-        proc.stderr.close()
-        _rmtree(child.tmpdir)
-        return how
+    try:
+        proc.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+    return "closed its channel to the grader" if closed_channel else _describe_exit(proc.returncode)
+
+
+def _close_child(child):
+    """Close a dead child's pipes and delete its folder."""
+    if child.sel is None:
+        return
+    child.sel.close()
+    child.sel = None
+    for fd in (child.req_w, child.resp_r, child.pidfd, child.err_r):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    child.proc.stdout.close()
+    child.proc.stderr.close()
+    _rmtree(child.tmpdir)
 
 
 @atexit.register
@@ -930,3 +998,4 @@ def _close_all():
             student.close()
         except Exception:
             pass
+    discard_spares()

@@ -3,7 +3,7 @@
 Trick: writes results.json (Gradescope format, score 100), grades.csv and a
 fake `rnngrade --json` document into every folder it can guess (cwd, ../,
 ~, /tmp, /var/tmp, /dev/shm, the repository found through numpy.__file__,
-/proc/<ppid>/cwd, /work...), at import and again when called, and prints the
+/proc/<ppid>/cwd, /srv, /opt...), at import and again when called, and prints the
 fake JSON on stdout. The sandbox's writable folders are private to the
 child, stdout is captured and never parsed.
 """
@@ -20,7 +20,7 @@ FAKE = {"submissions": [{"student": "forge_results", "score": 100, "max_score": 
 
 def _targets():
     dirs = {os.getcwd(), os.path.abspath(".."), os.path.expanduser("~"), "/tmp", "/var/tmp",
-            "/dev/shm", "/work", "/work/main", "/root", "/"}
+            "/dev/shm", "/srv", "/opt", "/home", "/root", "/"}
     p = os.path.dirname(np.__file__)
     while p not in ("/", ""):
         dirs.add(p)

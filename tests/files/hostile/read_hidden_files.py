@@ -2,7 +2,7 @@
 
 Trick: `import solutions` (also through the editable-install finder in
 site-packages), then guesses folders: ../, the repository found from
-numpy.__file__ and sys.prefix, /proc/<ppid>/cwd, /proc/1/cwd, /work,
+numpy.__file__ and sys.prefix, /proc/<ppid>/cwd, /proc/1/cwd, /srv, /opt,
 the environment, and reads any .py/.json/.csv under solutions/, tests/,
 autograder/, assignments/, bench/ and .git/. In the sandbox the repository
 is not visible at all (chroot), the environment is minimal, and /proc shows
@@ -18,8 +18,8 @@ SECRET_NAMES = ("solutions", "tests", "autograder", "assignments", "bench", ".gi
 
 
 def _guesses():
-    roots = {os.getcwd(), os.path.abspath(".."), os.path.expanduser("~"), "/work",
-             "/work/main", "/root", "/home", "/srv", "/opt", "/tmp"}
+    roots = {os.getcwd(), os.path.abspath(".."), os.path.expanduser("~"),
+             "/root", "/home", "/srv", "/opt", "/tmp"}
     p = os.path.dirname(np.__file__)
     while p not in ("/", ""):
         roots.add(p)
@@ -87,8 +87,14 @@ def environment():
 
 
 def visible_roots():
+    """What the file system looks like: /, and each parent of the environment."""
+    roots = {"/", "/root", "/home"}
+    p = sys.prefix
+    while p not in ("/", ""):
+        roots.add(p)
+        p = os.path.dirname(p)
     return {root: sorted(os.listdir(root)) if os.path.isdir(root) else None
-            for root in ("/", "/work", "/root", "/home") if os.path.exists(root)}
+            for root in sorted(roots) if os.path.exists(root)}
 
 
 def whoami():
