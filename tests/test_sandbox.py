@@ -281,6 +281,28 @@ def test_mutation_paths_match_local_student(student, local):
     assert student.call("honest", *args()).mutated == ()
 
 
+def test_child_text_is_made_safe_to_print(tmp_path):
+    path = write(tmp_path, """
+        class Sneaky(ValueError):
+            pass
+        Sneaky.__name__ = "Sneaky\\x1b[31m"
+        print("\\udcff")
+        def bad():
+            raise ValueError("clear screen \\x1b[2J and \\udcff lone surrogate")
+        def sneaky():
+            raise Sneaky("x")
+        bad_at_import = 1 / 0 if False else None
+        raise RuntimeError("\\x07bell")
+        """)
+    with SandboxedStudent(path) as s:
+        texts = [s.call("bad").error, *s.call("sneaky").exc_types, *s.load.notes]
+        for text in texts:
+            text.encode("utf-8")                       # no lone surrogates
+            assert not any(ord(c) < 32 and c not in "\t\n" for c in text), text
+        assert "clear screen" in texts[0]
+        s.output()[0].encode("utf-8")
+
+
 def test_missing_function(student):
     out = student.call("rnn_forward", 1)
     assert out.kind == "missing" and out.error == "`rnn_forward` is not defined" and not out.ok
@@ -346,6 +368,21 @@ def test_crash_then_fresh_child(student):
     student.call("die")
     stale = student.call("backward", np.ones((1, 1)), fwd.value[1])
     assert stale.kind == "crash" and "restarted" in stale.error
+
+
+def test_child_that_died_between_calls_is_replaced(tmp_path):
+    path = write(tmp_path, """
+        import os, threading, time
+        def later():
+            threading.Thread(target=lambda: (time.sleep(0.05), os._exit(9))).start()
+            return 1
+        def ok():
+            return 2
+        """)
+    with SandboxedStudent(path) as s:
+        assert s.call("later").value == 1
+        time.sleep(0.3)
+        assert s.call("ok").value == 2 and s.restarts == 1
 
 
 def test_timeout_kills_and_restarts(tmp_path):

@@ -165,6 +165,9 @@ def _hidden_paths():
                 hide.append(path)
         hide += [os.path.join(str(repo), d) for d in SECRET_DIRS]
     hide.append(str(AUTOGRADER_DIR))
+    for site in _site_dirs().split(":"):
+        if site:
+            hide += [os.path.join(site, "solutions"), os.path.join(site, "autograder")]
     try:
         import importlib.util
         spec = importlib.util.find_spec("solutions")
@@ -339,6 +342,15 @@ def _rmtree(path):
     shutil.rmtree(path, onerror=fix)
     if os.path.exists(path):
         shutil.rmtree(path, ignore_errors=True)
+
+
+_CONTROL = {c: "\ufffd" for c in range(32) if c not in (9, 10)} | {127: "\ufffd"}
+
+
+def _clean(text):
+    """A child's text made safe to print: no lone surrogates, no control
+    characters (terminal escapes) other than tab and newline."""
+    return text.encode("utf-8", "replace").decode("utf-8").translate(_CONTROL)
 
 
 def _describe_exit(rc):
@@ -535,6 +547,8 @@ class SandboxedStudent:
             return Outcome(error=f"`{name}` could not be run: {self.load.reason}", kind="missing")
         if name not in self._functions:
             return Outcome(error=f"`{name}` is not defined", kind="missing")
+        if self._child is not None and self._child.proc.poll() is not None:
+            self._stop(died=True)     # died between calls (e.g. a thread of an earlier call)
         try:
             blobs = []
             nodes = [P.encode(a, blobs, self._ref_node) for a in args]
@@ -547,6 +561,9 @@ class SandboxedStudent:
             self.restarts += 1
             report = self._start(initial=False)
             if not report.ok:
+                limited = self._limit_reached(restarting=False)
+                if limited:
+                    return Outcome(error=f"was not run: {limited}", kind="limit")
                 return Outcome(error="could not be run: the submission failed to restart "
                                f"after an earlier crash or timeout ({report.reason})", kind="crash")
             if name not in self._functions:
@@ -737,9 +754,10 @@ class SandboxedStudent:
             fns = tuple(f for f in msg["fns"] if f.isidentifier())
             if not msg["ok"]:
                 self._stop()
-                return LoadReport(ok=False, reason=msg["reason"], notes=list(msg["notes"]))
+                return LoadReport(ok=False, reason=_clean(msg["reason"]),
+                                  notes=[_clean(n) for n in msg["notes"]])
             self._functions = frozenset(fns)
-            return LoadReport(ok=True, notes=list(msg["notes"]) if initial else [],
+            return LoadReport(ok=True, notes=[_clean(n) for n in msg["notes"]] if initial else [],
                               functions=fns)
         except P.ProtocolError as exc:
             self._stop()
@@ -762,14 +780,15 @@ class SandboxedStudent:
                 return Outcome(value=value, mutated=mutated, seconds=seconds)
             if r == "exc":
                 P.check_fields(msg, {**base, "e": P.is_str(1100), "x": P.is_str_list(64, 200)})
-                return Outcome(error=msg["e"], kind="exception", exc_types=tuple(msg["x"]),
+                return Outcome(error=_clean(msg["e"]), kind="exception",
+                               exc_types=tuple(_clean(x) for x in msg["x"]),
                                seconds=seconds)
             if r == "missing":
                 P.check_fields(msg, base)
                 return Outcome(error=f"`{name}` is not defined", kind="missing", seconds=seconds)
             if r == "bad":
                 P.check_fields(msg, {**base, "e": P.is_str(1100)})
-                return Outcome(error=f"crashed: {msg['e']}", kind="crash", seconds=seconds)
+                return Outcome(error=f"crashed: {_clean(msg['e'])}", kind="crash", seconds=seconds)
             raise P.ProtocolError(f"unknown reply {r!r}")
         except P.ProtocolError as exc:
             self._stop()
@@ -781,7 +800,7 @@ class SandboxedStudent:
         if (len(node) != 3 or type(ref_id) is not int or type(type_name) is not str
                 or len(type_name) > 100):
             raise P.ProtocolError("malformed reference")
-        ref = StudentRef(self, child.gen, ref_id, type_name)
+        ref = StudentRef(self, child.gen, ref_id, _clean(type_name))
         weakref.finalize(ref, self._free.append, (child.gen, ref_id))
         return ref
 

@@ -198,6 +198,7 @@ class Worker:
         import _sitebuiltins
         builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
         builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+        builtins.help = _sitebuiltins._Helper()
         sys.argv = ["submission"]
 
     def load(self, msg, blobs):
