@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 
+import nbformat
 import numpy as np
 import psutil
 import pytest
@@ -163,7 +164,6 @@ def test_py_file_does_not_run_its_main_guard(student):
 
 
 def test_notebook_runs_as_main_with_stubs(tmp_path):
-    import nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# hi"),
                 nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np\nx = 1"),
