@@ -56,14 +56,14 @@ class CaseBuilder:
         self.credit = {}          # output name -> credit share for a wrong output
 
     # -- calling ---------------------------------------------------------
-    def call(self, student, function, *args, arg_names=()):
+    def call(self, student, function, *args, arg_names=(), opaque=()):
         """Call a student function on copies of args; None if the call failed.
 
         A failure of the function under test sets this case's status from
         the outcome; a failure of another function (a forward needed by a
         backward case) marks the case "blocked".
         """
-        outcome = student.call(function, *[snapshot(a) for a in args])
+        outcome = student.call(function, *[snapshot(a) for a in args], opaque=opaque)
         if outcome.mutated and function == self.r.function:
             names = [_arg_name(p, arg_names) for p in outcome.mutated]
             self.r.mutated += tuple(names)
@@ -198,7 +198,7 @@ def consistency(student, forward, fwd_args, grad_names, douts, grads, rng, n_dir
     from ..gradcheck import DEFAULT_STEP, rel_error
 
     def loss(args):
-        outcome = student.call(forward, *args)
+        outcome = student.call(forward, *args, opaque=(len(douts),))
         if not outcome.ok:
             return None
         value = outcome.value

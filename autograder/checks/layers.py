@@ -85,7 +85,8 @@ def check_forward(student, layer, shapes=SHAPES):
     for sizes in shapes:
         args, outs, _, _ = reference(layer, sizes)
         case = CaseBuilder(layer.forward, sizes.name, features=sizes.features)
-        outcome = case.call(student, layer.forward, *args, arg_names=layer.args)
+        outcome = case.call(student, layer.forward, *args, arg_names=layer.args,
+                            opaque=(len(layer.outputs),))
         if outcome is not None:
             values = case.unpack(outcome.value, layer.outputs + ("cache",))
             if values is not None:
@@ -104,7 +105,8 @@ def check_backward(student, layer, shapes=SHAPES):
     for sizes in shapes:
         args, outs, upstream, ref_grads = reference(layer, sizes)
         case = CaseBuilder(layer.backward, sizes.name, features=sizes.features)
-        fwd = case.call(student, layer.forward, *args, arg_names=layer.args)
+        fwd = case.call(student, layer.forward, *args, arg_names=layer.args,
+                        opaque=(len(layer.outputs),))
         fwd_values = None
         if fwd is not None:
             fwd_values = _unpack_quietly(fwd.value, len(layer.outputs) + 1)
@@ -211,7 +213,7 @@ def compose_forward(student, layer, args):
     x, state, weights = _split_step_args(layer, args)
     hs = []
     for t in range(x.shape[1]):
-        out = student.call(layer.step.forward, x[:, t, :], *state, *weights)
+        out = student.call(layer.step.forward, x[:, t, :], *state, *weights, opaque=(layer.n_state,))
         if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != layer.n_state + 1:
             return None
         state = list(out.value[:layer.n_state])
@@ -226,7 +228,7 @@ def compose_backward(student, layer, args, upstream):
     x, state, weights = _split_step_args(layer, args)
     caches = []
     for t in range(x.shape[1]):
-        out = student.call(layer.step.forward, x[:, t, :], *state, *weights)
+        out = student.call(layer.step.forward, x[:, t, :], *state, *weights, opaque=(layer.n_state,))
         if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != layer.n_state + 1:
             return None
         state = list(out.value[:layer.n_state])

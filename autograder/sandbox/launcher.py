@@ -538,7 +538,9 @@ class SandboxedStudent:
             self.open()
         return bool(self.load.ok) and name in self._functions
 
-    def call(self, name, *args):
+    def call(self, name, *args, opaque=()):
+        """Call a student function; ``opaque``: positions of a returned tuple
+        (a cache) to keep in the child as references instead of copying them."""
         if self._closed:
             raise RuntimeError("SandboxedStudent is closed")
         if not self._opened:
@@ -578,7 +580,8 @@ class SandboxedStudent:
         self._free.clear()
         seq = self._next_seq()
         frame = P.pack({"n": self._nonce, "s": seq, "op": "call", "name": name,
-                        "args": nodes, "free": free}, blobs)
+                        "args": nodes, "free": free,
+                        "opaque": sorted(int(i) for i in opaque)}, blobs)
         start = time.monotonic()
         try:
             self._queue(child, frame)
