@@ -89,8 +89,12 @@ def result_key(sub):
     return h.hexdigest()
 
 
-def grade_one(sub, limits=None):
-    """Grade one submission in a sandbox; always returns a result dict."""
+def grade_one(sub, limits=None, prestart=False):
+    """Grade one submission in a sandbox; always returns a result dict.
+
+    With prestart, the child for the next submission starts while this one
+    is graded (its Python and numpy start-up overlap the grading).
+    """
     if sub.path.suffix not in SUFFIXES:
         return error_grade(sub.student, f"{sub.path.name} is not a .py or .ipynb file").to_dict()
     if not sub.path.is_file():
@@ -98,7 +102,7 @@ def grade_one(sub, limits=None):
     from .sandbox import Limits, SandboxedStudent
 
     try:
-        with SandboxedStudent(sub.path, limits=limits or Limits()) as student:
+        with SandboxedStudent(sub.path, limits=limits or Limits(), prestart=prestart) as student:
             load = student.load
             if not load.ok:
                 return error_grade(sub.student, load.reason, load.notes).to_dict()
@@ -110,6 +114,18 @@ def grade_one(sub, limits=None):
         result = result.to_dict()
         result["internal_error"] = True
         return result
+
+
+def _discard_spares():
+    from .sandbox import discard_spares
+    discard_spares()
+
+
+def _worker_init():
+    """In each pool worker: kill the prestarted spare child when the worker exits
+    (pool workers leave through multiprocessing's finalizers, not atexit)."""
+    from multiprocessing import util
+    util.Finalize(None, _discard_spares, exitpriority=10)
 
 
 def _cache_dir(out_dir):
@@ -174,12 +190,16 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
             progress(done, len(subs), result)
 
     if jobs == 1 or len(todo) <= 1:
-        for i in todo:
-            finish(i, grade_one(subs[i], limits))
+        try:
+            for n, i in enumerate(todo):
+                finish(i, grade_one(subs[i], limits, prestart=n + 1 < len(todo)))
+        finally:
+            _discard_spares()
     else:
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            futures = {pool.submit(grade_one, subs[i], limits): i for i in todo}
+        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
+                                    initializer=_worker_init) as pool:
+            futures = {pool.submit(grade_one, subs[i], limits, True): i for i in todo}
             for fut in cf.as_completed(futures):
                 i = futures[fut]
                 try:
