@@ -104,7 +104,8 @@ def norms_svg(curves, width=480, height=260):
     - curves: dict label -> list of positive norms (norms[t], t = 0 .. T-1)
     """
     import math
-    series = {k: [math.log10(v) for v in vs if v > 0] for k, vs in curves.items() if vs}
+    series = {k: [math.log10(v) for v in vs if v > 0] for k, vs in curves.items()}
+    series = {k: ys for k, ys in series.items() if ys}      # zeros and negatives have no log
     if not series:
         return ""
     lo = min(min(v) for v in series.values())

@@ -124,7 +124,8 @@ def test_a_backward_that_differentiates_its_own_wrong_forward_keeps_part_of_its_
     fg = grade.functions["rnn_step_backward"]
     assert fg.finding.consistent_with_own_forward is True
     assert 0 < fg.score < fg.max_score
-    assert fg.score >= CONSISTENT_BACKWARD_CREDIT * fg.max_score - 1e-9
+    # dx, dh_prev, dW_xh, dW_hh keep the credit; db_h = 0 (the forward ignores b_h) earns nothing
+    assert fg.score == pytest.approx(CONSISTENT_BACKWARD_CREDIT * 4 / 5 * fg.max_score)
     assert grade.functions["rnn_step_forward"].score == 0
 
 
@@ -251,3 +252,24 @@ def test_junk_return_values_never_break_grading(junk):
     # decay_rate/clip of junk may accidentally satisfy a ValueError case only by raising;
     # returning junk never earns value points
     assert grade.score <= MAX_SCORE * 0.05, [(q.id, q.score) for q in grade.questions]
+
+
+def test_zeros_of_the_right_shapes_earn_almost_nothing():
+    """Zero gradients are the exact derivative of a zero forward: that must not earn consistency credit."""
+    zeros = {
+        name: fn for name, fn in {
+            "rnn_step_forward": lambda x, h, Wx, Wh, b: (np.zeros_like(h), None),
+            "rnn_step_backward": lambda dh, c: (np.zeros((dh.shape[0], 1)),) * 5,
+            "rnn_forward": lambda x, h0, Wx, Wh, b: (np.zeros(x.shape[:2] + h0.shape[1:]), None),
+            "rnn_backward": lambda dh, c: (np.zeros_like(dh),) * 5,
+            "gradient_norms_through_time": lambda x, h0, Wx, Wh, b, dh: np.zeros(x.shape[1]),
+            "lstm_forward": lambda x, h0, p: (np.zeros(x.shape[:2] + h0.shape[1:]), None),
+            "lstm_step_forward": lambda x, h, c, p: (np.zeros_like(h), np.zeros_like(c), None),
+            "lstm_step_backward": lambda dh, dc, cache: (np.zeros_like(dh),) * 3 + ({},),
+        }.items()}
+    ns = {name: getattr(solutions, name) for name in FUNCTIONS}
+    ns.update(zeros)
+    grade = grade_student(LocalStudent(ns))
+    for name in zeros:
+        assert grade.functions[name].score <= 0.06 * grade.functions[name].max_score, \
+            (name, grade.functions[name].feedback)

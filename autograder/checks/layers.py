@@ -157,8 +157,11 @@ def _consistency_credit(student, case, layer, args, upstream, got, sizes, verdic
     wrong = [v.output for v in verdicts if not v.ok]
     if wrong and all(agree.get(w) for w in wrong):
         case.r.consistent = True
-        for w in wrong:
-            case.give_credit(w, CONSISTENT_BACKWARD_CREDIT)
+        for v in verdicts:
+            # An all-zero gradient is the exact derivative of a forward that ignores
+            # that input: it earns nothing (else zeros everywhere would score).
+            if not v.ok and "zero" not in v.tags:
+                case.give_credit(v.output, CONSISTENT_BACKWARD_CREDIT)
         case.r.messages.append(
             f"`{layer.backward}` is the exact derivative of your `{layer.forward}`, so it keeps "
             f"part of its points: fix the forward first")
@@ -193,6 +196,8 @@ def _step_credit(case, layer, composed, got, expected, step_function):
         return
     if all(_same(c, e, tol=1e-7) for c, e in zip(composed, expected)):
         return                                   # the step is right: nothing to excuse
+    if any("zero" in v.tags for v in case.r.verdicts):
+        return                                   # chaining a step that returns zeros earns nothing
     for v in case.r.verdicts:
         if not v.ok:
             case.give_credit(v.output, CONSISTENT_BACKWARD_CREDIT)

@@ -8,6 +8,7 @@ import solutions
 
 from ..cases import SHAPES, Sizes, orthogonal, rng_for, rnn_inputs
 from ..spec import APPROX_RATE_REL_TOL, EXACT_RATE_TOL, FORWARD_TOL, GRADIENT_TOL
+from ..compare import check_array
 from .common import CaseBuilder, raises_case
 
 JACOBIAN_ARGS = ("h_next", "W_hh")
@@ -44,9 +45,15 @@ def _norms_case(sizes):
 
 
 def _norms_ok(case, value, T):
-    """Stages for a norms output; returns the array when usable."""
-    v = case.array("norms", value, np.ones(T), np.inf)   # type, shape, dtype, finite only
-    return value if v.ok else None
+    """Stages for a norms output (type, shape, dtype, finite); the array when usable.
+
+    Passing these stages earns nothing by itself: only a failure is recorded.
+    """
+    v = check_array("norms", value, np.ones(T), np.inf)
+    if not v.ok:
+        case.r.verdicts.append(v)
+        return None
+    return value
 
 
 def check_gradient_norms_through_time(student):
