@@ -78,7 +78,7 @@ def grader_fingerprint():
     return h.hexdigest()[:16]
 
 
-def result_key(sub):
+def result_key(sub, limits=None):
     try:
         content = sub.path.read_bytes()
     except OSError:
@@ -86,6 +86,7 @@ def result_key(sub):
     h = hashlib.sha256(content)
     h.update(sub.student.encode())
     h.update(grader_fingerprint().encode())
+    h.update(repr(limits).encode())           # other limits can give other results
     return h.hexdigest()
 
 
@@ -132,23 +133,23 @@ def _cache_dir(out_dir):
     return Path(out_dir) / ".rnngrade" / "results"
 
 
-def load_cached(out_dir, sub):
+def load_cached(out_dir, sub, limits=None):
     if out_dir is None:
         return None
-    p = _cache_dir(out_dir) / f"{result_key(sub)}.json"
+    p = _cache_dir(out_dir) / f"{result_key(sub, limits)}.json"
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def store(out_dir, sub, result):
+def store(out_dir, sub, result, limits=None):
     """Write one result atomically (a crash never leaves half a file)."""
     if out_dir is None:
         return
     d = _cache_dir(out_dir)
     d.mkdir(parents=True, exist_ok=True)
-    final = d / f"{result_key(sub)}.json"
+    final = d / f"{result_key(sub, limits)}.json"
     tmp = final.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(dump(result), encoding="utf-8")
     os.replace(tmp, final)
@@ -170,7 +171,7 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
     results = [None] * len(subs)
     todo = []
     for i, sub in enumerate(subs):
-        cached = load_cached(out_dir, sub)
+        cached = load_cached(out_dir, sub, limits)
         if cached is not None:
             results[i] = cached
         else:
@@ -183,7 +184,7 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
 
     def finish(i, result):
         nonlocal done
-        store(out_dir, subs[i], result)
+        store(out_dir, subs[i], result, limits)
         results[i] = result
         done += 1
         if progress:

@@ -1,6 +1,6 @@
 """The ``rnngrade`` command.
 
-    rnngrade grade PATH... [--out DIR] [--jobs N] [--json]
+    rnngrade grade PATH... [--out DIR] [--jobs N] [--json] [--config FILE] [--quiet]
 
 PATH is a .py or .ipynb submission, or a folder of them (nbgrader's
 submitted/<student>/<assignment>/ layout is recognised). Every submission
@@ -14,6 +14,7 @@ import sys
 
 from . import batch, report
 from .batch import dump
+from .config import ConfigError, load_config
 from .grading import public
 
 
@@ -44,12 +45,18 @@ def _progress_printer(stream):
 
 
 def cmd_grade(args):
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"rnngrade: {exc}", file=sys.stderr)
+        return 2
     subs = batch.discover(args.paths)
     if not subs:
         print("rnngrade: no submissions found", file=sys.stderr)
         return 2
     progress = None if args.quiet else _progress_printer(sys.stderr)
-    results = batch.grade_batch(subs, jobs=args.jobs, out_dir=args.out, progress=progress)
+    results = batch.grade_batch(subs, jobs=args.jobs, out_dir=args.out, limits=config.limits,
+                                progress=progress)
     if args.out:
         report.write_outputs(args.out, results)
     if args.json:
@@ -70,6 +77,9 @@ def build_parser():
     g.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel submissions (default: cores)")
     g.add_argument("--json", action="store_true", help="print the JSON document of SPEC.md to stdout")
     g.add_argument("--quiet", action="store_true", help="no progress lines")
+    g.add_argument("--config", metavar="FILE", default=None,
+                   help="assignment config with the sandbox limits (default: "
+                        "assignments/rnn_gradients/assignment.json)")
     g.set_defaults(func=cmd_grade)
     return parser
 

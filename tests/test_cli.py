@@ -116,3 +116,33 @@ def test_out_folder_has_grades_feedback_and_gradescope_results_and_resumes(class
     again = run_cli("grade", class_folder, "--out", out, "--jobs", "2")
     assert again.stderr.count("[cached]") == 5
     assert (out / "grades.csv").read_text() == before
+
+
+def test_the_assignment_config_sets_the_limits(tmp_path):
+    from autograder.config import ConfigError, load_config
+    from autograder.sandbox import Limits
+
+    assert load_config().limits == Limits()          # the bundled config holds the defaults
+    good = tmp_path / "a.json"
+    good.write_text('{"name": "rnn", "limits": {"call_seconds": 2.5, "memory_bytes": 1073741824}}')
+    cfg = load_config(good)
+    assert cfg.limits.call_seconds == 2.5 and cfg.limits.memory_bytes == 1 << 30
+    for text, words in [('{"limits": {"call_secs": 1}}', "unknown limit"),
+                        ('{"limts": {}}', "unknown key"),
+                        ('{"limits": {"call_seconds": "fast"}}', "invalid value"),
+                        ('[1, 2]', "JSON object"), ("{nope", "cannot read")]:
+        bad = tmp_path / "bad.json"
+        bad.write_text(text)
+        with pytest.raises(ConfigError, match=words):
+            load_config(bad)
+    assert cli.main(["grade", str(good), "--config", str(bad)]) == 2
+
+
+@pytest.mark.slow
+def test_a_shorter_call_limit_from_the_config_is_applied(tmp_path):
+    (tmp_path / "slow.py").write_text("import time\ndef chain_product(factors):\n    time.sleep(5)\n    return 1.0\n")
+    cfg = tmp_path / "a.json"
+    cfg.write_text('{"limits": {"call_seconds": 0.5, "submission_seconds": 4}}')
+    proc = run_cli("grade", tmp_path / "slow.py", "--json", "--config", cfg)
+    text = "\n".join(json.loads(proc.stdout)["submissions"][0]["questions"][0]["feedback"])
+    assert "did not finish within 0.5 s" in text or "time budget" in text
