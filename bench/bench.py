@@ -58,10 +58,11 @@ def tail(text, n=1500):
     return text if len(text) <= n else "..." + text[-n:]
 
 
-def row(key, method, n, median, throughput, peak_tree, max_rss, total_for_k, extrapolated, note=""):
+def row(key, method, n, median, throughput, peak_tree, max_rss, total_for_k, extrapolated, note="",
+        cpu=None):
     return {"key": key, "method": method, "n": n, "median": median, "throughput": throughput,
             "peak_tree_mib": peak_tree, "max_rss_mib": max_rss,
-            "total_for_k": total_for_k, "extrapolated": extrapolated, "note": note}
+            "total_for_k": total_for_k, "extrapolated": extrapolated, "note": note, "cpu": cpu}
 
 
 def failed_row(key, method, reason):
@@ -93,8 +94,8 @@ def bench_rnngrade_batch(folder, k, jobs, env, timeout):
     log(f"[rnngrade] {m.seconds:.1f} s, exit {m.returncode}, {check.get('graded', '?')} graded, "
         f"{check.get('error', '?')} errors")
     r = row("rnngrade", f"rnngrade grade --jobs {jobs} (one batch)", k, m.seconds / k, 60 * k / m.seconds,
-            m.peak_tree_mib, m.max_rss_mib, m.seconds, False, note)
-    return r, {"seconds": m.seconds, "returncode": m.returncode, "check": check}
+            m.peak_tree_mib, m.max_rss_mib, m.seconds, False, note, cpu=m.cpu_seconds / k)
+    return r, {"seconds": m.seconds, "returncode": m.returncode, "check": check, "cpu_seconds": m.cpu_seconds}
 
 
 def bench_rnngrade_single(paths, jobs, env, timeout):
@@ -108,7 +109,8 @@ def bench_rnngrade_single(paths, jobs, env, timeout):
     med = statistics.median(m.seconds for m in runs)
     note = f"{len(bad)} of {len(runs)} runs failed: {tail(bad[0].stderr, 300)}" if bad else ""
     return row("rnngrade_single", "rnngrade grade, one submission per command", len(runs), med, 60 / med,
-               max(m.peak_tree_mib for m in runs), max(m.max_rss_mib for m in runs), None, True, note), \
+               max(m.peak_tree_mib for m in runs), max(m.max_rss_mib for m in runs), None, True, note,
+               cpu=statistics.median(m.cpu_seconds for m in runs)), \
         {"seconds": [m.seconds for m in runs]}
 
 
@@ -124,7 +126,8 @@ def bench_floor(paths, env, workdir, timeout):
     log(f"[floor] loop {data['loop_seconds']:.1f} s, command {m.seconds:.1f} s, median {med:.3f} s")
     return row("floor", "in-process loop (grade_source, no sandbox)", len(paths), med,
                60 * len(paths) / m.seconds, m.peak_tree_mib, m.max_rss_mib, m.seconds, False,
-               f"loop alone {data['loop_seconds']:.1f} s; start-up {m.seconds - data['loop_seconds']:.1f} s"), \
+               f"loop alone {data['loop_seconds']:.1f} s; start-up {m.seconds - data['loop_seconds']:.1f} s",
+               cpu=m.cpu_seconds / len(paths)), \
         {"seconds": data["seconds"], "loop_seconds": data["loop_seconds"], "command_seconds": m.seconds,
          "scores": data["scores"]}
 
@@ -159,7 +162,8 @@ def bench_otter(entries, k, workdir, env, timeout):
     note = f"no results.json for {missing}" if missing else "results.json for every run"
     note += f"; otter assign {m.seconds:.0f} s once"
     return row("otter", "otter run (one submission per command)", len(runs), med, 60 / med,
-               max(r.peak_tree_mib for r in runs), max(r.max_rss_mib for r in runs), med * k, True, note), \
+               max(r.peak_tree_mib for r in runs), max(r.max_rss_mib for r in runs), med * k, True, note,
+               cpu=statistics.median(r.cpu_seconds for r in runs)), \
         {"assign_seconds": m.seconds, "seconds": [r.seconds for r in runs], "scores": scores,
          "missing_results": missing, "kinds": {e.student: e.origin for e in entries}}
 
@@ -186,7 +190,7 @@ def bench_nbgrader(entries, k, workdir, env, timeout):
     note += f"; generate_assignment {g.seconds:.0f} s once"
     per = m.seconds / n
     return row("nbgrader", "nbgrader autograde (all students, one command)", n, per, 60 * n / m.seconds,
-               m.peak_tree_mib, m.max_rss_mib, per * k, True, note), \
+               m.peak_tree_mib, m.max_rss_mib, per * k, True, note, cpu=m.cpu_seconds / n), \
         {"generate_seconds": g.seconds, "seconds": m.seconds, "scores": scores, "missing": missing,
          "kinds": {e.student: e.origin for e in entries}}
 
@@ -213,17 +217,19 @@ def _fmt(value, spec):
 
 
 def table_rows(rows, k):
-    header = ["method", "submissions timed", "median s/submission", "throughput (submissions/min)",
-              "peak memory MiB (tree, PSS)", "max RSS MiB (one process)", f"time for K={k} (s)"]
+    header = ["method", "submissions timed", "median s/submission", "CPU s/submission",
+              "throughput (submissions/min)", "peak memory MiB (tree, PSS)", "max RSS MiB (one process)",
+              f"time for K={k} (s)"]
     lines = []
     for r in rows:
         if "failed" in r:
-            lines.append([r["method"], "failed", "", "", "", "", ""])
+            lines.append([r["method"], "failed", "", "", "", "", "", ""])
             continue
         total = _fmt(r["total_for_k"], ".0f")
         if r["total_for_k"] is not None and r["extrapolated"]:
             total = f"~{total} (extrapolated)"
-        lines.append([r["method"], str(r["n"]), _fmt(r["median"], ".3f"), _fmt(r["throughput"], ".1f"),
+        lines.append([r["method"], str(r["n"]), _fmt(r["median"], ".3f"), _fmt(r.get("cpu"), ".3f"),
+                      _fmt(r["throughput"], ".1f"),
                       _fmt(r["peak_tree_mib"], ".0f"), _fmt(r["max_rss_mib"], ".0f"), total])
     return header, lines
 

@@ -40,6 +40,7 @@ class Measurement:
     peak_tree_mib: float
     max_rss_mib: float
     timed_out: bool = False
+    cpu_seconds: float = 0.0      # user + system time of the command and every descendant it waited for
 
 
 def _tree_memory(root):
@@ -122,4 +123,5 @@ def run(command, cwd=None, env=None, timeout=None, interval=0.1):
     # ru_maxrss is in KiB on Linux.
     return Measurement(command=[str(c) for c in command], seconds=seconds, returncode=proc.returncode,
                        stdout=stdout, stderr=stderr, peak_tree_mib=sampler.peak / MIB,
-                       max_rss_mib=usage.ru_maxrss / 1024, timed_out=timed_out)
+                       max_rss_mib=usage.ru_maxrss / 1024, timed_out=timed_out,
+                       cpu_seconds=usage.ru_utime + usage.ru_stime)
