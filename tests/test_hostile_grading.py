@@ -1,11 +1,10 @@
 """Can a hostile submission score more than an honest one, break the batch, or forge results?
 
 The whole hostile catalogue (tests/files/hostile) is graded in one batch by
-the real command. Most .py fixtures end with the SPEC functions answered
-trivially (zeros of the right shapes); the honest all-zeros twin is that
-block taken from a fixture whose trick runs at import only
-(patch_numpy_allclose.py), graded in-process. Every cheat must score no
-more than it. The sandbox-level effects of each trick are tested in
+the real command. Each .py fixture is its trick plus the honest all-zeros
+submission (tests/files/zeros.py, the SPEC functions answered with zeros of
+the right shapes); that submission alone, graded in-process, is the cheats'
+twin. Every cheat must score no more than it. The sandbox-level effects of each trick are tested in
 test_sandbox_hostile.py.
 """
 
@@ -17,35 +16,9 @@ from pathlib import Path
 import pytest
 
 from autograder.grading import grade_source
+from hostile_fixtures import hostile_dir, zeros_source
 
-HOSTILE = Path(__file__).parent / "files" / "hostile"
-MARKER = "# ---- the SPEC.md functions, answered trivially"
-
-
-def honest_twin(path):
-    """The fixture's trivial SPEC functions without its trick, or None if it has none.
-
-    Every function defined after the marker is kept (the SPEC functions and
-    their helpers), except one whose definition itself needs the trick (a
-    spy whose default argument reads a module constant).
-    """
-    import ast
-
-    import numpy as np
-
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if MARKER not in text:
-        return None
-    kept = []
-    for node in ast.parse(text[text.index(MARKER):]).body:
-        if isinstance(node, ast.FunctionDef):
-            source = ast.unparse(node)
-            try:
-                exec(source, {"np": np})
-            except NameError:
-                continue
-            kept.append(source)
-    return "import numpy as np\n\n" + "\n\n".join(kept) + "\n"
+HOSTILE = hostile_dir()          # the fixtures composed with tests/files/zeros.py
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +44,7 @@ def test_the_batch_finishes_with_a_row_for_every_fixture(batch):
 def test_no_cheat_scores_more_than_its_honest_twin(batch):
     proc, _ = batch
     rows = {r["student"]: r for r in json.loads(proc.stdout)["submissions"]}
-    honest = grade_source(honest_twin(HOSTILE / "patch_numpy_allclose.py"), "twin").score
+    honest = grade_source(zeros_source(), "twin").score
     assert honest < 1.0                       # zeros earn (almost) nothing
     cheats = [p.stem for p in sorted(HOSTILE.iterdir()) if p.suffix in (".py", ".ipynb")]
     assert len(cheats) >= 20

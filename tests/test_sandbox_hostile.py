@@ -18,8 +18,9 @@ import pytest
 
 from autograder import spec
 from autograder.sandbox import Limits, SandboxedStudent, StudentRef, isolation_mode
+from hostile_fixtures import hostile_dir
 
-HOSTILE = Path(__file__).parent / "files" / "hostile"
+HOSTILE = hostile_dir()          # the fixtures composed with tests/files/zeros.py
 REPO = Path(__file__).resolve().parents[1]
 MODE = isolation_mode()
 IS_ROOT = os.geteuid() == 0

@@ -13,8 +13,9 @@ import pytest
 from autograder.sandbox import Limits
 from autograder.sandbox import protocol as P
 from autograder.sandbox.notebook import read_submission, to_python
+from hostile_fixtures import hostile_dir
 
-HOSTILE = Path(__file__).parent / "files" / "hostile"
+HOSTILE = hostile_dir()          # the fixtures composed with tests/files/zeros.py
 
 
 def roundtrip(value, other=None):
