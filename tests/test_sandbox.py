@@ -344,7 +344,7 @@ def test_working_folder_is_empty_and_private(student):
     uid, cwd, entries = student.call("whoami").value
     assert entries == [] or entries == [".matplotlib"]
     if MODE == "root":
-        assert uid != 0 and cwd == "/tmp"
+        assert uid != 0 and cwd == "/tmp/work"
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="the full protections need root")

@@ -127,7 +127,7 @@ def test_answer_key_cannot_be_imported_or_read():
     # the repository folder exists only as the path to the environment
     repo_view = roots.get(str(REPO.parent)) if str(REPO.parent) in roots else None
     assert repo_view in (None, [REPO.name])
-    assert who["pid"] == 1 and who["ppid"] == 0 and who["cwd"] == "/tmp"
+    assert who["pid"] == 1 and who["ppid"] == 0 and who["cwd"] == "/tmp/work"
     if MODE == "root":
         assert who["uid"] == who["euid"] == 65534 and who["groups"] == []
 

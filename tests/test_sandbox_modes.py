@@ -102,7 +102,7 @@ def test_userns_mode_confines_without_root(path):
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with SandboxedStudent(path, Limits(isolation="userns")) as s:
         who = s.call("identity").value
-        assert who["pid"] == 1 and who["caps"] == 0 and who["cwd"] == "/tmp"
+        assert who["pid"] == 1 and who["caps"] == 0 and who["cwd"] == "/tmp/work"
         assert s.call("listdir", repo).value in ([".venv"], "FileNotFoundError")
         assert s.call("listdir", os.path.join(repo, "solutions")).value == "FileNotFoundError"
         prot = " ".join(s.protections)

@@ -153,6 +153,17 @@ def build_root(cfg):
         elif os.path.isfile(src):
             open(dst, "w").close()
             bind(src, dst)
+    # the working folder: a private, size-limited /tmp. Made before the
+    # Python binds, which may live under /tmp (a clone checked out there):
+    # their mount points are then created inside this tmpfs.
+    tmp = os.path.join(root, "tmp")
+    os.mkdir(tmp, 0o755)
+    mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV,
+          f"mode=1777,size={tmp_bytes},nr_inodes=16384")
+    work = os.path.join(tmp, "work")          # the empty working folder
+    os.mkdir(work)
+    os.chmod(work, 0o1777)
+    prot.append("private /tmp working folder")
     # the Python installation and the environment, at the same paths
     for src in cfg["binds"]:
         if _under(src, bound) or not os.path.exists(src):
@@ -189,12 +200,6 @@ def build_root(cfg):
         prot.append("private /proc")
     except ConfineError:
         pass
-    # the working folder: a private, size-limited /tmp
-    tmp = os.path.join(root, "tmp")
-    os.mkdir(tmp, 0o755)
-    mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV,
-          f"mode=1777,size={tmp_bytes},nr_inodes=16384")
-    prot.append("private /tmp working folder")
     # answer key and grader data that would still be visible
     empty = os.path.join(root, "dev", ".empty")
     for path in cfg["hide"]:
@@ -212,7 +217,7 @@ def build_root(cfg):
     mount(None, root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chdir(root)
     os.chroot(".")
-    os.chdir("/tmp")
+    os.chdir("/tmp/work")
     prot.append("chroot: repository, answer key and grader files not visible")
     return prot
 

@@ -378,7 +378,7 @@ def _spawn_child(mode):
     if child.mode == "none" and os.geteuid() == 0:
         # without namespaces, root still drops to nobody (see worker.setup)
         os.chown(child.tmpdir, *_nobody())
-    home = "/tmp" if child.mode != "none" else child.tmpdir
+    home = "/tmp/work" if child.mode != "none" else child.tmpdir
     req_r, req_w = os.pipe2(os.O_CLOEXEC)
     resp_r, resp_w = os.pipe2(os.O_CLOEXEC)
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
