@@ -108,7 +108,7 @@ def grade_one(sub, limits=None, prestart=False):
             if not load.ok:
                 return error_grade(sub.student, load.reason, load.notes).to_dict()
             grade = grade_student(student, sub.student)
-            grade.notes = list(load.notes) + list(getattr(student, "notes", []) or [])
+            grade.notes = list(load.notes)
             return grade.to_dict()
     except Exception as exc:                       # the grader's own failure, never the student's
         result = error_grade(sub.student, f"internal error of the autograder: {type(exc).__name__}: {exc}")

@@ -210,10 +210,7 @@ def explain(function, cases, finding):
     for output, items in by_output.items():
         case, worst = max(items, key=lambda cv: (cv[1].stage == "values", cv[1].error))
         where = f"in {len(items)} of {n} cases" if len(items) > 1 else "in 1 case"
-        if worst.stage == "values" and "behaviour" not in worst.tags:
-            lines.append(f"{worst.message} ({where}, e.g. {case.name})")
-        else:
-            lines.append(f"{worst.message} ({where}, e.g. {case.name})")
+        lines.append(f"{worst.message} ({where}, e.g. {case.name})")
     # Case-level messages (calls that failed, behaviours), each once.
     seen = {}
     for c in cases:
