@@ -98,37 +98,48 @@ def _inline_code(text):
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
-def norms_svg(curves, width=480, height=260):
-    """An inline SVG: log10 of gradient norms against steps back, one polyline per curve.
+def norms_svg(curves, width=520, height=300):
+    """An inline SVG: gradient norms (log scale) against steps back from the end.
 
-    - curves: dict label -> list of positive norms (norms[t], t = 0 .. T-1)
+    - curves: dict label -> list of norms (norms[t], t = 0 .. T-1); labels
+      starting with "expected" are drawn dashed and grey under the others
     """
     import math
-    series = {k: [math.log10(v) for v in vs if v > 0] for k, vs in curves.items()}
-    series = {k: ys for k, ys in series.items() if ys}      # zeros and negatives have no log
+    series = {k: [(len(vs) - 1 - t, math.log10(v)) for t, v in enumerate(vs) if v > 0]
+              for k, vs in curves.items()}
+    series = {k: pts for k, pts in series.items() if pts}     # zeros and negatives have no log
     if not series:
         return ""
-    lo = min(min(v) for v in series.values())
-    hi = max(max(v) for v in series.values())
+    lo = math.floor(min(y for pts in series.values() for _, y in pts))
+    hi = math.ceil(max(y for pts in series.values() for _, y in pts))
     hi = hi if hi > lo else lo + 1
+    kmax = max(max(k for k, _ in pts) for pts in series.values()) or 1
+    left, right, top, bottom = 60, 20, 30, 45
+    sx = lambda k: left + (width - left - right) * k / kmax
+    sy = lambda y: top + (height - top - bottom) * (hi - y) / (hi - lo)
     colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-           f'aria-label="gradient norms through time">',
-           f'<rect width="{width}" height="{height}" fill="white" stroke="#ccc"/>']
-    for n, (label, ys) in enumerate(series.items()):
-        T = len(ys)
-        pts = []
-        for t, y in enumerate(ys):
-            k = T - 1 - t                                   # steps back from the end
-            px = 40 + (width - 60) * (k / max(1, T - 1))
-            py = height - 30 - (height - 50) * ((y - lo) / (hi - lo))
-            pts.append(f"{px:.1f},{py:.1f}")
-        colour = colours[n % len(colours)]
-        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(pts)}"/>')
-        out.append(f'<text x="{width - 10}" y="{20 + 16 * n}" text-anchor="end" fill="{colour}" '
-                   f'font-size="12">{html.escape(label)}</text>')
-    out.append(f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle" font-size="12">'
-               f'steps back from the end (log scale of the norm, 10^{lo:.1f} .. 10^{hi:.1f})</text>')
+           f'aria-label="gradient norms through time" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="18" text-anchor="middle">gradient norm ||dL/dh|| going back in time</text>',
+           f'<line x1="{left}" y1="{sy(lo)}" x2="{width - right}" y2="{sy(lo)}" stroke="#888"/>',
+           f'<line x1="{left}" y1="{sy(lo)}" x2="{left}" y2="{sy(hi)}" stroke="#888"/>']
+    for y in range(lo, hi + 1):
+        out.append(f'<text x="{left - 6}" y="{sy(y) + 4:.1f}" text-anchor="end">1e{y}</text>')
+    for k in sorted({0, kmax // 2, kmax}):
+        out.append(f'<text x="{sx(k):.1f}" y="{sy(lo) + 16:.1f}" text-anchor="middle">{k}</text>')
+    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 8}" text-anchor="middle">'
+               'steps back from the last state</text>')
+    ordered = sorted(series.items(), key=lambda kv: not kv[0].startswith("expected"))
+    n = 0
+    for row, (label, pts) in enumerate(ordered):
+        expected = label.startswith("expected")
+        colour = "#999" if expected else colours[n % len(colours)]
+        n += 0 if expected else 1
+        style = 'stroke-width="5" stroke-dasharray="6 4" opacity="0.7"' if expected else 'stroke-width="2"'
+        points = " ".join(f"{sx(k):.1f},{sy(y):.1f}" for k, y in pts)
+        out.append(f'<polyline fill="none" stroke="{colour}" {style} points="{points}"/>')
+        out.append(f'<text x="{left + 8}" y="{top + 14 + 15 * row}" fill="{colour}">{html.escape(label)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
