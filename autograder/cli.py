@@ -18,6 +18,16 @@ from .config import ConfigError, load_config
 from .grading import public
 
 
+def _terminal_size(stream):
+    """(columns, lines) of the terminal, 80 x 24 where it reports none
+    (a fresh pseudo-terminal says 0 x 0, and tqdm then hides its bar)."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+        return size.columns or 80, size.lines or 24
+    except (OSError, ValueError, AttributeError):
+        return 80, 24
+
+
 def _progress_printer(stream):
     if stream.isatty():
         try:
@@ -29,7 +39,9 @@ def _progress_printer(stream):
 
             def show(done, total, result):
                 if "bar" not in bar:
-                    bar["bar"] = tqdm(total=total, file=stream, unit="sub", desc="grading")
+                    columns, lines = _terminal_size(stream)
+                    bar["bar"] = tqdm(total=total, file=stream, unit="sub", desc="grading",
+                                      ncols=columns, nrows=lines)
                 bar["bar"].update(1)
                 bar["bar"].set_postfix_str(f"{result['student']} {result['score']:g}")
                 if bar["bar"].n >= total:

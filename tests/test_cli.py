@@ -146,3 +146,30 @@ def test_a_shorter_call_limit_from_the_config_is_applied(tmp_path):
     proc = run_cli("grade", tmp_path / "slow.py", "--json", "--config", cfg)
     text = "\n".join(json.loads(proc.stdout)["submissions"][0]["questions"][0]["feedback"])
     assert "did not finish within 0.5 s" in text or "time budget" in text
+
+
+@pytest.mark.slow
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_gets_plain_lines(class_folder):
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(class_folder / "ada.py"),
+                             str(class_folder / "stub.py"), "--jobs", "1"],
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:                      # the terminal closed
+            break
+        if not chunk:
+            break
+        data += chunk
+    proc.wait(timeout=120)
+    os.close(master)
+    assert b"grading" in data and b"2/2" in data               # tqdm's bar
+    assert b"[1/2]" not in data
+    piped = run_cli("grade", class_folder / "ada.py", class_folder / "stub.py", "--jobs", "1")
+    assert "[1/2] ada: 100/100 graded" in piped.stderr or "[1/2] stub" in piped.stderr
