@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .spec import GRU_PARAM_KEYS, LSTM_PARAM_KEYS
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,14 @@ def gate_params(rng, s, keys):
     return params
 
 
-def lstm_params(rng, s):
-    return gate_params(rng, s, LSTM_PARAM_KEYS)
-
-
-def gru_params(rng, s):
-    return gate_params(rng, s, GRU_PARAM_KEYS)
+def gated_inputs(rng, s, keys, sequence, cell=False):
+    """x, h_prev (or h0), c_prev when ``cell`` (LSTM steps), and params for gated layers."""
+    inputs = {"x": rng.standard_normal((s.N, s.T, s.D) if sequence else (s.N, s.D)),
+              "h0" if sequence else "h_prev": 0.8 * rng.standard_normal((s.N, s.H))}
+    if cell:
+        inputs["c_prev"] = rng.standard_normal((s.N, s.H))
+    inputs["params"] = gate_params(rng, s, keys)
+    return inputs
 
 
 def orthogonal(rng, n):

@@ -11,7 +11,6 @@ test_sandbox_hostile.py.
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -6,7 +6,6 @@ uses tests/files/hostile/ (see test_sandbox_hostile.py for those tricks).
 
 import math
 import os
-import sys
 import textwrap
 import time
 

@@ -2,10 +2,7 @@
 the wire protocol (frames, data-only values, strict checks), the reading
 of submission files, and Limits."""
 
-import json
 import math
-import struct
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..compare import Verdict, check_array, check_number, is_float_array
-from ..spec import CONSISTENT_BACKWARD_CREDIT, MUTATION_CREDIT
+from ..spec import MUTATION_CREDIT
 from ..student import snapshot
 
 

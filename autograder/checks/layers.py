@@ -100,42 +100,50 @@ def check_forward(student, layer, shapes=SHAPES):
     return results
 
 
+def run_backward(case, student, layer, args, upstream):
+    """The student's backward, given the cache of the student's own forward.
+
+    Returns (forward outputs without the cache, dict of named gradients),
+    or (None, None) after recording in the case why it could not run.
+    """
+    fwd = case.call(student, layer.forward, *args, arg_names=layer.args, opaque=(len(layer.outputs),))
+    if fwd is None:
+        return None, None
+    fwd_values = _unpack_quietly(fwd.value, len(layer.outputs) + 1)
+    if fwd_values is None:
+        case.fail(f"could not test `{layer.backward}`: `{layer.forward}` does not return "
+                  f"({', '.join(layer.outputs + ('cache',))})", status="blocked")
+        return None, None
+    bwd = case.call(student, layer.backward, *upstream, fwd_values[-1], arg_names=layer.upstream + ("cache",))
+    if bwd is None:
+        return None, None
+    got = case.unpack(bwd.value, layer.grads)
+    return (fwd_values[:-1], got) if got is not None else (None, None)
+
+
 def check_backward(student, layer, shapes=SHAPES):
     results = []
     for sizes in shapes:
         args, outs, upstream, ref_grads = reference(layer, sizes)
         case = CaseBuilder(layer.backward, sizes.name, features=sizes.features)
-        fwd = case.call(student, layer.forward, *args, arg_names=layer.args,
-                        opaque=(len(layer.outputs),))
-        fwd_values = None
-        if fwd is not None:
-            fwd_values = _unpack_quietly(fwd.value, len(layer.outputs) + 1)
-            if fwd_values is None:
-                case.fail(f"could not test `{layer.backward}`: `{layer.forward}` does not return "
-                          f"({', '.join(layer.outputs + ('cache',))})", status="blocked")
-        if fwd_values is not None:
-            cache = fwd_values[-1]
-            bwd = case.call(student, layer.backward, *upstream, cache,
-                            arg_names=layer.upstream + ("cache",))
-            if bwd is not None:
-                got = case.unpack(bwd.value, layer.grads)
-                if got is not None:
-                    verdicts = []
-                    for name, expected in zip(layer.grads, ref_grads):
-                        verdicts += _compare(case, name, got[name], expected, GRADIENT_TOL, sizes,
-                                             layer.sequence)
-                    forward_right = all(is_float_array(a, e.shape) and np.allclose(a, e, rtol=1e-7, atol=1e-9)
-                                        for a, e in zip(fwd_values[:-1], outs))
-                    case.r.forward_ok = forward_right
-                    if not all(v.ok for v in verdicts):
-                        if forward_right:        # the reference is exact, so these cannot be either
-                            case.r.consistent = False
-                        else:
-                            _consistency_credit(student, case, layer, args, upstream, got, sizes, verdicts)
-                    if layer.step is not None and not all(v.ok for v in verdicts) and not case.r.consistent:
-                        composed = compose_backward(student, layer, args, upstream)
-                        _step_credit(case, layer, composed, [got[n] for n in layer.grads], ref_grads,
-                                     layer.step.backward)
+        fwd_outs, got = run_backward(case, student, layer, args, upstream)
+        if got is not None:
+            verdicts = []
+            for name, expected in zip(layer.grads, ref_grads):
+                verdicts += _compare(case, name, got[name], expected, GRADIENT_TOL, sizes,
+                                     layer.sequence)
+            forward_right = all(is_float_array(a, e.shape) and np.allclose(a, e, rtol=1e-7, atol=1e-9)
+                                for a, e in zip(fwd_outs, outs))
+            case.r.forward_ok = forward_right
+            if not all(v.ok for v in verdicts):
+                if forward_right:        # the reference is exact, so these cannot be either
+                    case.r.consistent = False
+                else:
+                    _consistency_credit(student, case, layer, args, upstream, got, sizes, verdicts)
+            if layer.step is not None and not all(v.ok for v in verdicts) and not case.r.consistent:
+                composed = compose_backward(student, layer, args, upstream)
+                _step_credit(case, layer, composed, [got[n] for n in layer.grads], ref_grads,
+                             layer.step.backward)
         results.append(case.result())
     return results
 

@@ -1,6 +1,5 @@
 """q0: products of local gradient factors, and the largest activation slopes."""
 
-import numpy as np
 
 import solutions
 

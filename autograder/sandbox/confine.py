@@ -107,7 +107,7 @@ def _make_dirs(root, path):
     for part in [p for p in path.split("/") if p]:
         cur = os.path.join(cur, part)
         try:
-            st = os.lstat(cur)
+            os.lstat(cur)
         except FileNotFoundError:
             os.mkdir(cur, 0o755)
             continue
