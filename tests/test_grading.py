@@ -267,3 +267,18 @@ def test_zeros_of_the_right_shapes_earn_almost_nothing():
     for f in grade.functions.values():
         # the only zeros that are right: dW_f and db_f of an LSTM with T = 1 and c_0 = 0
         assert f.score <= 0.06 * f.max_score, (f.function, f.feedback)
+
+
+def test_steps_returning_junk_never_break_the_composition_of_a_sequence():
+    """The sequence checks chain the student's steps; junk from a step ends that, not grading."""
+    def step_bwd(dh_next, cache):
+        return "dx", "dh_prev", "dW_xh", "dW_hh", "db_h"
+
+    def lstm_step_fwd(x, h_prev, c_prev, params):
+        return "h", ["c"], None
+
+    grade = grade_student(student_with(rnn_step_backward=step_bwd, lstm_step_forward=lstm_step_fwd,
+                                       rnn_backward=lambda dh, cache: solutions.rnn_backward(dh, cache)[:4] + (1,),
+                                       lstm_forward=lambda x, h0, p: (np.ones(x.shape[:2] + h0.shape[1:]), None)))
+    assert grade.status == "graded", grade.notes
+    assert grade.functions["rnn_backward"].score < grade.functions["rnn_backward"].max_score

@@ -221,50 +221,62 @@ def _split_step_args(layer, args):
     return x, state, weights
 
 
-def compose_forward(student, layer, args):
-    """The sequence forward obtained by chaining the student's step forward; None if a call fails."""
+def _chain_step_forwards(student, layer, args):
+    """The student's step forward chained over time.
+
+    Returns (hidden states h_1 .. h_T, step caches), or None if a call fails.
+    """
     x, state, weights = _split_step_args(layer, args)
-    hs = []
+    hs, caches = [], []
     for t in range(x.shape[1]):
         out = student.call(layer.step.forward, x[:, t, :], *state, *weights, opaque=(layer.n_state,))
         if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != layer.n_state + 1:
             return None
         state = list(out.value[:layer.n_state])
         hs.append(state[0])
-    if not all(is_float_array(h, np.shape(hs[0])) for h in hs):
+        caches.append(out.value[-1])
+    return hs, caches
+
+
+def compose_forward(student, layer, args):
+    """The sequence forward obtained by chaining the student's step forward; None if a call fails."""
+    chained = _chain_step_forwards(student, layer, args)
+    if chained is None or not all(is_float_array(h, np.shape(args[1])) for h in chained[0]):
         return None
-    return [np.stack(hs, axis=1)]
+    return [np.stack(chained[0], axis=1)]
 
 
 def compose_backward(student, layer, args, upstream):
-    """BPTT obtained by chaining the student's step functions; None if a call fails."""
-    x, state, weights = _split_step_args(layer, args)
-    caches = []
-    for t in range(x.shape[1]):
-        out = student.call(layer.step.forward, x[:, t, :], *state, *weights, opaque=(layer.n_state,))
-        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != layer.n_state + 1:
-            return None
-        state = list(out.value[:layer.n_state])
-        caches.append(out.value[-1])
+    """BPTT obtained by chaining the student's step functions; None if a call fails.
+
+    Whatever the student's steps return, only float arrays of the right
+    shapes are combined here; anything else ends the composition.
+    """
+    chained = _chain_step_forwards(student, layer, args)
+    if chained is None:
+        return None
+    _, caches = chained
     (dh,) = upstream
-    d_state = [np.zeros_like(s) for s in state]
-    dx, d_weights = [None] * x.shape[1], None
-    for t in reversed(range(x.shape[1])):
+    N, T, H = dh.shape
+    n_weights = len(args) - 2
+    d_state = [np.zeros((N, H))] * layer.n_state       # nothing flows back from after h_T
+    dx, d_weights = [None] * T, None
+    for t in reversed(range(T)):
         d_in = [dh[:, t, :] + d_state[0]] + d_state[1:]
         out = student.call(layer.step.backward, *d_in, caches[t])
-        n = 1 + layer.n_state + len(weights)
-        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != n:
+        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != 1 + layer.n_state + n_weights:
             return None
         dx[t], *rest = out.value
         d_state, step_weights = list(rest[:layer.n_state]), list(rest[layer.n_state:])
+        if not all(is_float_array(d, (N, H)) for d in d_state):
+            return None
         try:                               # the weights are shared: accumulate over time
             d_weights = step_weights if d_weights is None else [_add(a, b) for a, b in zip(d_weights, step_weights)]
         except (TypeError, ValueError, KeyError):
             return None
-    try:
-        return [np.stack(dx, axis=1), d_state[0], *d_weights]
-    except (TypeError, ValueError):
+    if not all(is_float_array(d, np.shape(dx[0])) for d in dx):
         return None
+    return [np.stack(dx, axis=1), d_state[0], *d_weights]
 
 
 def _add(a, b):
