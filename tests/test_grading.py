@@ -282,3 +282,30 @@ def test_steps_returning_junk_never_break_the_composition_of_a_sequence():
                                        lstm_forward=lambda x, h0, p: (np.ones(x.shape[:2] + h0.shape[1:]), None)))
     assert grade.status == "graded", grade.notes
     assert grade.functions["rnn_backward"].score < grade.functions["rnn_backward"].max_score
+
+
+def _junk():
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    arrays = hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int64, np.bool_, np.complex128]),
+                        shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=5))
+    scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=3), arrays)
+    return st.recursive(scalar, lambda inner: st.one_of(
+        st.lists(inner, max_size=6).map(tuple), st.lists(inner, max_size=6),
+        st.dictionaries(st.sampled_from(["W_f", "b_f", "W_z", "x", "h"]), inner, max_size=4)), max_leaves=12)
+
+
+def test_no_return_value_makes_the_grader_fail():
+    """Property: whatever every function returns, grading finishes without an internal error."""
+    from hypothesis import given, settings
+
+    @settings(max_examples=25, deadline=None)
+    @given(_junk(), _junk())
+    def run(forward_junk, backward_junk):
+        ns = {name: (lambda *a, _j=(backward_junk if "backward" in name else forward_junk): _j)
+              for name in FUNCTIONS}
+        grade = grade_student(LocalStudent(ns))
+        assert grade.status == "graded", grade.notes
+
+    run()
