@@ -163,8 +163,14 @@ def write_outputs(out_dir, results):
     (out / "gradescope").mkdir(parents=True, exist_ok=True)
     (out / "grades.csv").write_text(grades_csv(results), encoding="utf-8")
     (out / "grades.json").write_text(dump({"submissions": [public(r) for r in results]}), encoding="utf-8")
+    used = set()
     for r in results:
-        name = safe_name(r["student"])
+        name = base = safe_name(r["student"])
+        n = 1
+        while name.lower() in used:               # "a b" and "a_b" must not share a file
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name.lower())
         (out / "feedback" / f"{name}.md").write_text(feedback_markdown(r), encoding="utf-8")
         (out / "feedback" / f"{name}.html").write_text(feedback_html(r), encoding="utf-8")
         (out / "gradescope" / name).mkdir(exist_ok=True)

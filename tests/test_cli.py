@@ -172,3 +172,16 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_gets_plain_lines(class_folder
     assert b"[1/2]" not in data
     piped = run_cli("grade", class_folder / "ada.py", class_folder / "stub.py", "--jobs", "1")
     assert "[1/2] ada: 100/100 graded" in piped.stderr or "[1/2] stub" in piped.stderr
+
+
+def test_students_whose_ids_map_to_the_same_file_name_keep_separate_feedback(tmp_path):
+    from autograder import report
+    from autograder.grading import error_grade
+
+    rows = [error_grade(s, f"reason of {s}").to_dict() for s in ("a b", "a_b", "A_B", "../x")]
+    report.write_outputs(tmp_path, rows)
+    files = sorted(p.name for p in (tmp_path / "feedback").glob("*.md"))
+    assert len(files) == 4
+    texts = "".join((tmp_path / "feedback" / f).read_text() for f in files)
+    assert all(f"reason of {s}" in texts for s in ("a b", "a_b", "A_B", "../x"))
+    assert not (tmp_path.parent / "x.md").exists()
