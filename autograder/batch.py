@@ -190,23 +190,33 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
         if progress:
             progress(done, len(subs), result)
 
-    if jobs == 1 or len(todo) <= 1:
+    def one_by_one(indices):
         try:
-            for n, i in enumerate(todo):
-                finish(i, grade_one(subs[i], limits, prestart=n + 1 < len(todo)))
+            for n, i in enumerate(indices):
+                finish(i, grade_one(subs[i], limits, prestart=n + 1 < len(indices)))
         finally:
             _discard_spares()
-    else:
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
-                                    initializer=_worker_init) as pool:
-            futures = {pool.submit(grade_one, subs[i], limits, True): i for i in todo}
-            for fut in cf.as_completed(futures):
-                i = futures[fut]
-                try:
-                    result = fut.result()
-                except Exception as exc:           # a worker process died: the grader's failure
-                    result = error_grade(subs[i].student, f"internal error of the autograder: {exc}").to_dict()
-                    result["internal_error"] = True
-                finish(i, result)
+
+    if jobs == 1 or len(todo) <= 1:
+        one_by_one(todo)
+        return results
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    left = []
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
+                                initializer=_worker_init) as pool:
+        futures = {pool.submit(grade_one, subs[i], limits, True): i for i in todo}
+        for fut in cf.as_completed(futures):
+            i = futures[fut]
+            try:
+                result = fut.result()
+            except cf.process.BrokenProcessPool:
+                left.append(i)                     # graded again below
+                continue
+            except Exception as exc:               # the grader's own failure, never the student's
+                result = error_grade(subs[i].student, f"internal error of the autograder: {exc}").to_dict()
+                result["internal_error"] = True
+            finish(i, result)
+    # A worker process that died (killed from outside, out of memory) breaks the
+    # pool; what was not finished is graded again, one at a time, in this process.
+    one_by_one(sorted(left))
     return results

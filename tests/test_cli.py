@@ -185,3 +185,31 @@ def test_students_whose_ids_map_to_the_same_file_name_keep_separate_feedback(tmp
     texts = "".join((tmp_path / "feedback" / f).read_text() for f in files)
     assert all(f"reason of {s}" in texts for s in ("a b", "a_b", "A_B", "../x"))
     assert not (tmp_path.parent / "x.md").exists()
+
+
+_PARENT_PID = []
+
+
+def _fragile_grade_one(sub, limits=None, prestart=False):
+    """grade_one whose worker process dies on student "b" (module level: the pool pickles it by name)."""
+    import os
+
+    from autograder.grading import error_grade
+
+    in_worker = os.getpid() != _PARENT_PID[0]
+    if in_worker and sub.student == "b":
+        os._exit(1)                                  # the worker process dies
+    return error_grade(sub.student, f"graded in {'worker' if in_worker else 'parent'}").to_dict()
+
+
+def test_a_grading_worker_that_dies_loses_no_submission(tmp_path, monkeypatch):
+    """A pool worker killed from outside breaks the pool; the unfinished rows are graded again."""
+    import os
+
+    _PARENT_PID[:] = [os.getpid()]
+    monkeypatch.setattr(batch, "grade_one", _fragile_grade_one)
+    subs = [batch.Submission(s, tmp_path / f"{s}.py") for s in "abcdef"]
+    rows = batch.grade_batch(subs, jobs=2, out_dir=tmp_path / "out")
+    assert [r["student"] for r in rows] == list("abcdef")
+    assert rows[1]["reason"] == "graded in parent"
+    assert len(list((tmp_path / "out" / ".rnngrade" / "results").glob("*.json"))) == 6
