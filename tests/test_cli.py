@@ -213,3 +213,38 @@ def test_a_grading_worker_that_dies_loses_no_submission(tmp_path, monkeypatch):
     assert [r["student"] for r in rows] == list("abcdef")
     assert rows[1]["reason"] == "graded in parent"
     assert len(list((tmp_path / "out" / ".rnngrade" / "results").glob("*.json"))) == 6
+
+
+@pytest.mark.slow
+def test_an_interrupted_batch_resumes_without_regrading_and_leaves_no_process(tmp_path):
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for i in range(8):
+        (folder / f"s{i}.py").write_text(reference_source() if i % 2 else stub_source())
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(folder), "--out", str(out),
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    results = out / ".rnngrade" / "results"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 2:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)                # Ctrl-C on the terminal's process group
+    proc.communicate(timeout=60)
+    finished = len(list(results.glob("*.json")))
+    assert 2 <= finished
+    time.sleep(0.5)
+    leftovers = [p for p in psutil.process_iter(["cmdline"])
+                 if "autograder.sandbox.boot" in " ".join(p.info["cmdline"] or [])]
+    assert not leftovers
+    again = run_cli("grade", folder, "--out", out, "--jobs", "2")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stderr.count("[cached]") >= finished
+    rows = json.loads((out / "grades.json").read_text())["submissions"]
+    assert len(rows) == 8 and all(r["status"] == "graded" for r in rows)
