@@ -309,3 +309,26 @@ def test_no_return_value_makes_the_grader_fail():
         assert grade.status == "graded", grade.notes
 
     run()
+
+
+def test_norms_built_on_a_wrong_jacobian_are_charged_once():
+    """gradient_norms_through_time that chains the student's own (transposed) hidden_jacobian
+    keeps most of its points; the Jacobian loses its own."""
+    ns = {name: getattr(solutions, name) for name in FUNCTIONS}
+    ns["hidden_jacobian"] = lambda h_next, W_hh: solutions.hidden_jacobian(h_next, W_hh.T)
+
+    def norms(x, h0, W_xh, W_hh, b_h, dh_T):
+        h, _ = ns["rnn_forward"](x, h0, W_xh, W_hh, b_h)
+        out, dh = [np.linalg.norm(dh_T)], dh_T
+        for t in range(x.shape[1] - 1, 0, -1):
+            dh = np.einsum("ni,nij->nj", dh, ns["hidden_jacobian"](h[:, t], W_hh))
+            out.append(np.linalg.norm(dh))
+        return np.array(out[::-1])
+
+    ns["gradient_norms_through_time"] = norms
+    grade = grade_student(LocalStudent(ns))
+    jac, gn = grade.functions["hidden_jacobian"], grade.functions["gradient_norms_through_time"]
+    assert jac.score < 0.5 * jac.max_score
+    assert gn.finding.consistent_with_own_forward is True
+    assert CONSISTENT_BACKWARD_CREDIT * gn.max_score * 0.6 <= gn.score < gn.max_score
+    assert any("chains your `rnn_forward` and `hidden_jacobian` correctly" in line for line in gn.feedback)

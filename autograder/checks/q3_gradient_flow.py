@@ -7,8 +7,9 @@ import numpy as np
 import solutions
 
 from ..cases import SHAPES, Sizes, orthogonal, rng_for, rnn_inputs
-from ..spec import APPROX_RATE_REL_TOL, EXACT_RATE_TOL, FORWARD_TOL, GRADIENT_TOL
-from ..compare import check_array
+from ..spec import APPROX_RATE_REL_TOL, CONSISTENT_BACKWARD_CREDIT, EXACT_RATE_TOL, FORWARD_TOL, GRADIENT_TOL
+from ..compare import check_array, is_float_array
+from ..gradcheck import rel_error
 from .common import CaseBuilder, raises_case
 
 JACOBIAN_ARGS = ("h_next", "W_hh")
@@ -63,11 +64,47 @@ def check_gradient_norms_through_time(student):
         case = CaseBuilder("gradient_norms_through_time", sizes.name, features=sizes.features)
         out = case.call(student, "gradient_norms_through_time", *args, arg_names=NORMS_ARGS)
         if out is not None:
-            case.array("norms", out.value, expected, GRADIENT_TOL, sizes=sizes.as_dict(), time_axis=0)
+            v = case.array("norms", out.value, expected, GRADIENT_TOL, sizes=sizes.as_dict(), time_axis=0)
+            if not v.ok and v.stage == "values" and "zero" not in v.tags:
+                _credit_if_chained(student, case, args, out.value, expected)
         results.append(case.result())
     results += [_exact_rate_case(student, a) for a in (0.6, 1.25)]
     results += [_ratio_bound_case(student, seed) for seed in range(2)]
     return results
+
+
+def _chained_norms(student, args):
+    """The norms obtained from the student's own rnn_forward and hidden_jacobian,
+    chained the standard way; None if a call fails or returns something unusable."""
+    x, h0, W_xh, W_hh, b_h, dh_T = args
+    N, T, H = x.shape[0], x.shape[1], h0.shape[1]
+    fwd = student.call("rnn_forward", x, h0, W_xh, W_hh, b_h, opaque=(1,))
+    if not fwd.ok or not isinstance(fwd.value, (tuple, list)) or len(fwd.value) != 2 \
+            or not is_float_array(fwd.value[0], (N, T, H)):
+        return None
+    h = fwd.value[0]
+    dh, norms = dh_T, [np.linalg.norm(dh_T)]
+    for t in range(T - 1, 0, -1):
+        J = student.call("hidden_jacobian", h[:, t, :], W_hh)
+        if not J.ok or not is_float_array(J.value, (N, H, H)):
+            return None
+        dh = np.matmul(dh[:, None, :], J.value)[:, 0, :]
+        norms.append(np.linalg.norm(dh))
+    return np.array(norms[::-1])
+
+
+def _credit_if_chained(student, case, args, norms, expected):
+    """Wrong norms that are right for the student's own (wrong) rnn_forward or
+    hidden_jacobian keep part of their points: that bug is charged there."""
+    chained = _chained_norms(student, args)
+    if chained is None or rel_error(chained, expected) <= GRADIENT_TOL:
+        return
+    if rel_error(norms, chained) <= GRADIENT_TOL:
+        case.give_credit("norms", CONSISTENT_BACKWARD_CREDIT)
+        case.r.consistent = True
+        case.r.messages.append("`gradient_norms_through_time` chains your `rnn_forward` and `hidden_jacobian` "
+                               "correctly; its values are off because one of them is (fix that first), so it "
+                               "keeps part of its points")
 
 
 def _exact_rate_case(student, a, sizes=Sizes(N=3, T=10, D=2, H=4)):

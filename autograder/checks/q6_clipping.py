@@ -59,8 +59,8 @@ def _direction_and_norm(case, clipped, grads, max_norm):
         return
     cosine = float(a @ g / (np.linalg.norm(a) * np.linalg.norm(g)))
     if cosine < 1 - 1e-9:
-        case.r.messages.append(f"the clipped gradients point in another direction (cosine {cosine:.4f} with the "
-                               "original): clipping by norm must scale all arrays by one common factor")
+        case.r.messages.append("the clipped gradients point in another direction than the original ones "
+                               "(cosine below 1): clipping by norm must scale all arrays by one common factor")
         case.r.behaviour = "keeps-direction"
     elif abs(np.linalg.norm(a) - max_norm) > 1e-6 * max_norm:
         case.r.messages.append("the clipped gradients keep their direction but their global norm is not max_norm")
