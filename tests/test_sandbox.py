@@ -446,11 +446,10 @@ def test_prestarted_spare_child_is_used_and_discarded(src_path):
             assert s.call("first", [1]).value == 1
         spare = [p for p in sandbox_processes()]
         assert len(spare) >= 1                     # the next submission's child, waiting
-        t = time.perf_counter()
         with SandboxedStudent(src_path) as s:
-            started = time.perf_counter() - t
             assert s.load.ok and s.call("first", [2]).value == 2
-        assert started < 2
+            # no new child was started: the waiting spare runs this submission
+            assert {p.pid for p in sandbox_processes()} == {p.pid for p in spare}
         assert sandbox_processes() == []           # the spare was adopted, then closed
         with SandboxedStudent(src_path, prestart=True) as s:
             assert s.call("first", [3]).value == 3
@@ -460,7 +459,8 @@ def test_prestarted_spare_child_is_used_and_discarded(src_path):
 
 
 def test_timing_numbers(src_path, capsys):
-    """Child start + load, and a round trip with small arrays (printed)."""
+    """Child start + load, and a round trip with small arrays (printed, never asserted:
+    bench/ measures speed; here the 400 round trips must only give right answers)."""
     starts, warm = [], []
     for i in range(6):
         t = time.perf_counter()
@@ -471,11 +471,11 @@ def test_timing_numbers(src_path, capsys):
             t = time.perf_counter()
             for _ in range(200):
                 h, cache = s.call("forward", x, W).value
-                s.call("backward", h, cache)
+                back = s.call("backward", h, cache)
+                assert h.shape == (4, 6) and back.ok
             per_call = (time.perf_counter() - t) / 400
     discard_spares()
     with capsys.disabled():
         print(f"\n[sandbox {MODE}] start+load {min(starts) * 1000:.0f} ms cold, "
               f"{min(warm) * 1000:.0f} ms with a prestarted child; "
               f"round trip {per_call * 1e6:.0f} us per call")
-    assert min(starts) < 5 and per_call < 0.02
