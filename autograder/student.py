@@ -116,18 +116,20 @@ class LocalStudent:
         only across a process boundary and is ignored here."""
         if not self.has(name):
             return Outcome(error=f"`{name}` is not defined", kind="missing")
-        before = [snapshot(a) for a in args]
+        # The function gets copies, as it would across a process boundary: the
+        # caller's arrays (cached hidden inputs) can never be changed by it.
+        copies = [snapshot(a) for a in args]
         start = time.perf_counter()
         try:
-            value = self._ns[name](*args)
+            value = self._ns[name](*copies)
         except Exception as exc:   # the student's error, reported, never raised
             return Outcome(error=describe_exception(exc), kind="exception",
                            exc_types=tuple(c.__name__ for c in type(exc).__mro__),
                            seconds=time.perf_counter() - start)
         seconds = time.perf_counter() - start
         mutated = []
-        for i, (b, a) in enumerate(zip(before, args)):
-            mutated += changed_paths(b, a, f"arg {i}")
+        for i, (original, copy) in enumerate(zip(args, copies)):
+            mutated += changed_paths(original, copy, f"arg {i}")
         return Outcome(value=value, mutated=tuple(mutated), seconds=seconds)
 
 

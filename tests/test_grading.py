@@ -332,3 +332,20 @@ def test_norms_built_on_a_wrong_jacobian_are_charged_once():
     assert gn.finding.consistent_with_own_forward is True
     assert CONSISTENT_BACKWARD_CREDIT * gn.max_score * 0.6 <= gn.score < gn.max_score
     assert any("chains your `rnn_forward` and `hidden_jacobian` correctly" in line for line in gn.feedback)
+
+
+def test_a_student_that_mutates_its_inputs_cannot_change_the_hidden_cases():
+    """Hidden inputs are cached across submissions; a LocalStudent hands out copies, so a
+    function that scribbles on its arguments changes nothing for the next student, also
+    on the paths that call a student's functions outside a case (chaining its steps)."""
+    def scribble_then_answer(x, h_prev, W_xh, W_hh, b_h):
+        out = solutions.rnn_step_forward(x, h_prev, W_xh, W_hh, b_h)
+        for a in (x, h_prev, W_xh, W_hh, b_h):
+            a[...] = 7.0
+        return out
+
+    ns = {name: getattr(solutions, name) for name in FUNCTIONS}
+    ns["rnn_step_forward"] = scribble_then_answer
+    ns["rnn_forward"] = lambda x, h0, W_xh, W_hh, b_h: (np.ones(x.shape[:2] + h0.shape[1:]), None)
+    grade_student(LocalStudent(ns))                  # the sequence check chains the scribbling step
+    assert grade_student(LocalStudent(solutions)).score == MAX_SCORE

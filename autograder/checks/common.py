@@ -13,7 +13,6 @@ import numpy as np
 
 from ..compare import Verdict, check_array, check_number, is_float_array
 from ..spec import MUTATION_CREDIT
-from ..student import snapshot
 
 
 @dataclass
@@ -57,13 +56,13 @@ class CaseBuilder:
 
     # -- calling ---------------------------------------------------------
     def call(self, student, function, *args, arg_names=(), opaque=()):
-        """Call a student function on copies of args; None if the call failed.
+        """Call a student function (a Student always works on copies); None if the call failed.
 
         A failure of the function under test sets this case's status from
         the outcome; a failure of another function (a forward needed by a
         backward case) marks the case "blocked".
         """
-        outcome = student.call(function, *[snapshot(a) for a in args], opaque=opaque)
+        outcome = student.call(function, *args, opaque=opaque)
         if outcome.mutated and function == self.r.function:
             names = [_arg_name(p, arg_names) for p in outcome.mutated]
             self.r.mutated += tuple(names)
