@@ -157,62 +157,40 @@ def test_lstm_step(case, seed):
     assert_directional_agreement(loss, point, grads, seed)
 
 
-@given(gated_case(LSTM_KEYS, sequence=True), seeds)
-def test_lstm_sequence(case, seed):
-    point = {"x": case["x"], "h": case["h"], **{k: case[k] for k in LSTM_KEYS}}
+def _check_gated_single_output(case, seed, keys, forward, backward):
+    """A gated forward with one output (h) and its backward (dx, dh, grads):
+    shapes, finiteness and a directional finite-difference check."""
+    point = {"x": case["x"], "h": case["h"], **{k: case[k] for k in keys}}
 
     def run(p):
-        return S.lstm_forward(p["x"], p["h"], {k: p[k] for k in LSTM_KEYS})
+        return forward(p["x"], p["h"], {k: p[k] for k in keys})
 
     h, cache = run(point)
-    dx, dh0, pgrads = S.lstm_backward(case["dout"], cache)
-    grads = {"x": dx, "h": dh0, **pgrads}
-    _assert_shapes_and_finite({"h": h, **grads},
-                              {"h": case["dout"].shape, **{k: np.shape(v) for k, v in point.items()}})
+    dx, dh, pgrads = backward(case["dout"], cache)
+    grads = {"x": dx, "h": dh, **pgrads}
+    _assert_shapes_and_finite({"h_out": h, **grads},
+                              {"h_out": case["dout"].shape, **{k: np.shape(v) for k, v in point.items()}})
 
     def loss(p):
         return float(np.sum(run(p)[0] * case["dout"]))
 
     assert_directional_agreement(loss, point, grads, seed)
+
+
+@given(gated_case(LSTM_KEYS, sequence=True), seeds)
+def test_lstm_sequence(case, seed):
+    _check_gated_single_output(case, seed, LSTM_KEYS, S.lstm_forward, S.lstm_backward)
 
 
 # --------------------------------------------------------------------- GRU
 @given(gated_case(GRU_KEYS, sequence=False), seeds)
 def test_gru_step(case, seed):
-    point = {"x": case["x"], "h": case["h"], **{k: case[k] for k in GRU_KEYS}}
-
-    def run(p):
-        return S.gru_step_forward(p["x"], p["h"], {k: p[k] for k in GRU_KEYS})
-
-    h_next, cache = run(point)
-    dx, dh, pgrads = S.gru_step_backward(case["dout"], cache)
-    grads = {"x": dx, "h": dh, **pgrads}
-    _assert_shapes_and_finite({"h_next": h_next, **grads},
-                              {"h_next": case["h"].shape, **{k: np.shape(v) for k, v in point.items()}})
-
-    def loss(p):
-        return float(np.sum(run(p)[0] * case["dout"]))
-
-    assert_directional_agreement(loss, point, grads, seed)
+    _check_gated_single_output(case, seed, GRU_KEYS, S.gru_step_forward, S.gru_step_backward)
 
 
 @given(gated_case(GRU_KEYS, sequence=True), seeds)
 def test_gru_sequence(case, seed):
-    point = {"x": case["x"], "h": case["h"], **{k: case[k] for k in GRU_KEYS}}
-
-    def run(p):
-        return S.gru_forward(p["x"], p["h"], {k: p[k] for k in GRU_KEYS})
-
-    h, cache = run(point)
-    dx, dh0, pgrads = S.gru_backward(case["dout"], cache)
-    grads = {"x": dx, "h": dh0, **pgrads}
-    _assert_shapes_and_finite({"h": h, **grads},
-                              {"h": case["dout"].shape, **{k: np.shape(v) for k, v in point.items()}})
-
-    def loss(p):
-        return float(np.sum(run(p)[0] * case["dout"]))
-
-    assert_directional_agreement(loss, point, grads, seed)
+    _check_gated_single_output(case, seed, GRU_KEYS, S.gru_forward, S.gru_backward)
 
 
 # ---------------------------------------------------------------- clipping
