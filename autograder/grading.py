@@ -89,13 +89,21 @@ class Grade:
             d["notes"] = list(self.notes)
         d["questions"] = [{"id": q.id, "score": q.score, "max_score": q.max_score,
                            "feedback": list(q.feedback)} for q in self.questions]
+        d["functions"] = [{"question": q.id, "function": name, "score": f.score,
+                           "max_score": f.max_score, "head": f.feedback[0] if f.feedback else "",
+                           "findings": list(f.feedback[1:])}
+                          for q in QUESTIONS for name, f in self.functions.items()
+                          if name in q.points]
         curves = self.curves
         if curves:
             d["curves"] = curves
         return d
 
 
-PRIVATE_KEYS = ("curves", "internal_error")
+# Keys of a result dict that SPEC.md's --json document does not show: plot
+# data, flags, and "functions" (each function's head line and its findings,
+# so that the feedback files can nest findings under their function).
+PRIVATE_KEYS = ("curves", "internal_error", "functions")
 
 
 def public(result):
@@ -149,7 +157,7 @@ def grade_function(function, points, cases):
     total_weight = sum(c.weight for c in cases)
     share = sum(c.weight * c.fraction for c in cases) / total_weight if total_weight else 0.0
     score = round(points * share, 4)
-    head = f"{function}: {score:.4g} / {points:g} points"
+    head = f"`{function}`: {score:.4g} / {points:g} points"
     if finding.status == "ok":
         return FunctionGrade(function, score, points, [head + ", every check passed"], finding, cases)
     return FunctionGrade(function, score, points, [head] + explain(function, cases, finding), finding, cases)
