@@ -110,10 +110,12 @@ class LocalStudent:
     def has(self, name):
         return callable(self._ns.get(name))
 
-    def call(self, name, *args, opaque=()):
+    def call(self, name, *args, opaque=(), timeout=None):
         """Call a function of the namespace; ``opaque`` (positions of a
         returned tuple the checks only hand back, such as a cache) matters
-        only across a process boundary and is ignored here."""
+        only across a process boundary and is ignored here. ``timeout``
+        (seconds) cannot be enforced in this process: the call's wall time
+        is only recorded in Outcome.seconds."""
         if not self.has(name):
             return Outcome(error=f"`{name}` is not defined", kind="missing")
         # The function gets copies, as it would across a process boundary: the

@@ -538,9 +538,12 @@ class SandboxedStudent:
             self.open()
         return bool(self.load.ok) and name in self._functions
 
-    def call(self, name, *args, opaque=()):
+    def call(self, name, *args, opaque=(), timeout=None):
         """Call a student function; ``opaque``: positions of a returned tuple
-        (a cache) to keep in the child as references instead of copying them."""
+        (a cache) to keep in the child as references instead of copying them;
+        ``timeout``: this call's time limit in seconds (default
+        limits.call_seconds)."""
+        call_seconds = self.limits.call_seconds if timeout is None else float(timeout)
         if self._closed:
             raise RuntimeError("SandboxedStudent is closed")
         if not self._opened:
@@ -575,7 +578,7 @@ class SandboxedStudent:
                 return Outcome(error=f"was not run: {limited}", kind="limit")
         child = self._child
         remaining = self.limits.submission_seconds - self.seconds_used
-        budget_bound = remaining < self.limits.call_seconds
+        budget_bound = remaining < call_seconds
         free = [i for g, i in self._free if g == child.gen]
         self._free.clear()
         seq = self._next_seq()
@@ -585,7 +588,7 @@ class SandboxedStudent:
         start = time.monotonic()
         try:
             self._queue(child, frame)
-            msg, rblobs = self._pump(child, seq, start + min(remaining, self.limits.call_seconds))
+            msg, rblobs = self._pump(child, seq, start + min(remaining, call_seconds))
             seconds = time.monotonic() - start
             return self._outcome(child, name, msg, rblobs, args, seconds)
         except _Timeout:
@@ -595,7 +598,7 @@ class SandboxedStudent:
                 return Outcome(error="did not finish before the submission's time budget of "
                                f"{self.limits.submission_seconds:g} s ran out", kind="limit",
                                seconds=seconds)
-            return Outcome(error=f"did not finish within {self.limits.call_seconds:g} s",
+            return Outcome(error=f"did not finish within {call_seconds:g} s",
                            kind="timeout", seconds=seconds)
         except _Died:
             seconds = time.monotonic() - start
