@@ -153,9 +153,11 @@ def _venv_dir():
     return os.path.abspath(sys.prefix) if sys.prefix != sys.base_prefix else None
 
 
-def _hidden_paths():
-    """Paths the child must not see even if they lie in a bound folder."""
-    hide = []
+def _hidden_paths(forbidden=()):
+    """Paths the child must not see even if they lie in a bound folder:
+    the grader, the answer key, and the packages of ``forbidden`` imports."""
+    from .imports import forbidden_paths
+    hide = list(forbidden_paths(tuple(forbidden), tuple(_site_dirs().split(":"))))
     repo = _repo_root()
     venv = _venv_dir()
     if repo is not None:
@@ -672,7 +674,8 @@ class SandboxedStudent:
             processes = L.processes + _tasks_of_uid(uid)
         return {
             "mode": mode, "root": child.tmpdir, "cwd": child.tmpdir,
-            "binds": _bind_paths(), "hide": _hidden_paths(),
+            "binds": _bind_paths(), "hide": _hidden_paths(L.forbidden_imports),
+            "forbidden": list(L.forbidden_imports),
             "tmp_bytes": L.tmp_bytes, "message_bytes": L.message_bytes,
             "uid": uid, "gid": gid, "user": "nobody",
             "rlimits": {"memory_bytes": L.memory_bytes, "file_bytes": L.file_bytes,

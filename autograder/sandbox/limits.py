@@ -7,6 +7,8 @@ unknown names and wrong types instead of ignoring them.
 
 from dataclasses import dataclass, fields
 
+from .imports import DEFAULT_FORBIDDEN, valid_name
+
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 
@@ -36,6 +38,8 @@ class Limits:
     - isolation: "auto" (best available), "root" (namespaces + chroot +
       user nobody; needs root), "userns" (unprivileged user namespace +
       chroot, capabilities dropped) or "none" (rlimits and process group only)
+    - forbidden_imports: module names (tuple of str) the submission may not
+      import (autodiff libraries; see imports.py)
     """
     call_seconds: float = 10.0
     submission_seconds: float = 60.0
@@ -51,11 +55,14 @@ class Limits:
     submission_bytes: int = 16 * MiB
     max_restarts: int = 20
     isolation: str = "auto"
+    forbidden_imports: tuple = DEFAULT_FORBIDDEN   # module names a submission may not import
 
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.type in (float, "float"):
+            if f.name == "forbidden_imports":
+                ok = isinstance(value, tuple) and all(valid_name(v) for v in value)
+            elif f.type in (float, "float"):
                 ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
             elif f.type in (int, "int"):
                 ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0

@@ -169,7 +169,7 @@ class Worker:
         cfg = msg["cfg"]
         mode = cfg["mode"]
         self.max_reply = cfg["message_bytes"]
-        from autograder.sandbox import confine
+        from autograder.sandbox import confine, imports
         prot = ["separate process", "isolated Python (-I -S)", "minimal environment"]
         if mode in ("root", "userns"):
             prot += ["PID namespace", "network namespace (no network)", "mount namespace"]
@@ -191,6 +191,7 @@ class Worker:
         prot.append("no new privileges")
         confine.die_with_parent()
         self._student_process()
+        imports.install(cfg.get("forbidden", ()))      # refused with a message saying why
         return {"r": "ready", "prot": prot}, []
 
     def _student_process(self):
