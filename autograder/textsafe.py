@@ -48,7 +48,7 @@ def one_line(text, limit=None):
 
 def printable(text, limit=None):
     """``text`` with its newlines kept (CR LF becomes LF; a lone CR, which
-    would overwrite the line on a terminal, is escaped) tabs become four spaces;
+    would overwrite the line on a terminal, is escaped); tabs become four spaces;
     every other control character becomes a visible escape; cut to
     ``limit``."""
     lines = str(text).replace("\r\n", "\n").replace("\t", "    ").split("\n")
