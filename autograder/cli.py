@@ -13,9 +13,11 @@ import os
 import sys
 
 from . import batch, report
-from .batch import dump
 from .config import ConfigError, load_config
 from .grading import public
+from .textsafe import one_line
+
+PROGRESS_ID_WIDTH = 40        # characters of a student id in a progress line
 
 
 def _terminal_size(stream):
@@ -28,7 +30,17 @@ def _terminal_size(stream):
         return 80, 24
 
 
+def _error(message):
+    """``rnngrade: <message>`` on stderr, as one line: a path or an id in it
+    (from a file name: any characters) shows its control characters as
+    visible escapes."""
+    print(f"rnngrade: {one_line(message)}", file=sys.stderr)
+
+
 def _progress_printer(stream):
+    """A progress callback: tqdm's bar on a terminal, one plain line per
+    submission on a pipe; the student id is always one line, no control
+    character reaches the terminal."""
     if stream.isatty():
         try:
             from tqdm import tqdm
@@ -43,14 +55,16 @@ def _progress_printer(stream):
                     bar["bar"] = tqdm(total=total, file=stream, unit="sub", desc="grading",
                                       ncols=columns, nrows=lines)
                 bar["bar"].update(1)
-                bar["bar"].set_postfix_str(f"{result['student']} {result['score']:g}")
+                bar["bar"].set_postfix_str(f"{one_line(result['student'], PROGRESS_ID_WIDTH)} "
+                                           f"{result['score']:g}")
                 if bar["bar"].n >= total:
                     bar["bar"].close()
             return show
 
     def plain(done, total, result):
         what = "cached" if done is None else f"{done}/{total}"
-        stream.write(f"[{what}] {result['student']}: {result['score']:g}/{result['max_score']:g} "
+        stream.write(f"[{what}] {one_line(result['student'], PROGRESS_ID_WIDTH)}: "
+                     f"{result['score']:g}/{result['max_score']:g} "
                      f"{result['status']}\n")
         stream.flush()
     return plain
@@ -60,11 +74,11 @@ def cmd_grade(args):
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(f"rnngrade: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     subs = batch.discover(args.paths)
     if not subs:
-        print("rnngrade: no submissions found", file=sys.stderr)
+        _error("no submissions found")
         return 2
     progress = None if args.quiet else _progress_printer(sys.stderr)
     results = batch.grade_batch(subs, jobs=args.jobs, out_dir=args.out, limits=config.limits,
@@ -72,7 +86,7 @@ def cmd_grade(args):
     if args.out:
         report.write_outputs(args.out, results)
     if args.json:
-        sys.stdout.write(dump({"submissions": [public(r) for r in results]}))
+        sys.stdout.write(report.json_text({"submissions": [public(r) for r in results]}))
     else:
         print(report.table(results))
         if args.out:
@@ -99,7 +113,7 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
-        print("rnngrade: --jobs must be at least 1", file=sys.stderr)
+        _error("--jobs must be at least 1")
         return 2
     return args.func(args)
 

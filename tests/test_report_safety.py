@@ -302,3 +302,85 @@ def test_json_text_escapes_what_a_terminal_acts_on_and_keeps_the_values():
     text = report.json_text(doc)
     assert json.loads(text) == doc
     assert not _bad(text) and "é学" in text
+
+
+# -- end to end: `rnngrade grade` on files with hostile names --------------------
+
+HOSTILE_FILE_STEMS = ["=2+3", "+cmd|' -c calc'!A1", "-2+3", "@SUM(A1)", FORGED_ROW.replace("/", " of "), ESCAPES,
+                      "a b", "a_b", "Bob", "bob"]
+
+
+def _rnngrade(*args, **kwargs):
+    """The real command in a subprocess (the honest zeros file is all it grades)."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "autograder.cli", "grade", *map(str, args)],
+                          capture_output=True, timeout=600, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def hostile_names(tmp_path_factory):
+    """A class folder whose file names are hostile (their contents: tests/files/zeros.py)."""
+    import os
+
+    d = tmp_path_factory.mktemp("names")
+    zeros = (FILES / "zeros.py").read_bytes()
+    for stem in HOSTILE_FILE_STEMS:
+        (d / f"{stem}.py").write_bytes(zeros)
+    with open(os.path.join(os.fsencode(d), b"\xff\xfe.py"), "wb") as f:     # not UTF-8
+        f.write(zeros)
+    return d
+
+
+@pytest.mark.slow
+def test_rnngrade_prints_no_control_character_and_one_row_per_file(hostile_names, tmp_path):
+    out = tmp_path / "out"
+    n = len(HOSTILE_FILE_STEMS) + 1
+    proc = _rnngrade(hostile_names, "--out", out, "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    stdout, stderr = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+    assert not _bad(stdout) and not _bad(stderr)
+    lines = stdout.rstrip("\n").split("\n")
+    assert len(lines) == 2 + n + 2                       # header, rule, rows, summary, "wrote ..."
+    assert lines[-2].startswith(f"{n} submissions, mean score")
+    assert not any(line.startswith(("100 of 100", "zed ")) for line in lines + stderr.split("\n"))
+    assert len(re.findall(r"^\[\d+/\d+\] ", stderr, flags=re.M)) == n       # one progress line each
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == n
+    assert not any(r["student"].startswith(("=", "+", "-", "@")) for r in rows)
+    with open(out / "feedback" / "index.csv", newline="", encoding="utf-8") as f:
+        files = [r["file"] for r in csv.DictReader(f)]
+    assert len(set(files)) == n and len(list((out / "feedback").glob("*.md"))) == n
+    again = _rnngrade(hostile_names, "--out", out, "--json")              # from the cache
+    assert not _bad(again.stdout.decode("utf-8")) and not _bad(again.stderr.decode("utf-8"))
+    assert len(json.loads(again.stdout)["submissions"]) == n
+
+
+@pytest.mark.slow
+def test_the_progress_bar_shows_hostile_ids_as_text(hostile_names, tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(hostile_names),
+                             "--jobs", "2", "--out", str(tmp_path / "out")],
+                            stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:                      # the terminal closed
+            break
+        if not chunk:
+            break
+        data += chunk
+    proc.wait(timeout=600)
+    os.close(master)
+    assert b"grading" in data
+    for raw in (b"\x1b]0;pwned", b"\x07", "\x9b".encode(), "\u202e".encode(), b"\n100 of 100"):
+        assert raw not in data, raw
