@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .checks import ALL_CHECKS
 from .findings import Finding
 from .spec import QUESTIONS, MAX_SCORE
-from .student import LocalStudent
+from .student import LocalStudent, begin_question
 
 _ONLY_WHEN_TEXT = {
     "D==H": "only when D == H",
@@ -123,7 +123,9 @@ def grade_student(student, name=""):
     from .hints import hints_for
 
     grade = Grade(student=name)
-    for q in QUESTIONS:
+    for i, q in enumerate(QUESTIONS):
+        # each question gets its share (by functions) of the time left: a hang costs only its own
+        begin_question(student, q.id, len(q.points) / sum(len(p.points) for p in QUESTIONS[i:]))
         qgrade = QuestionGrade(q.id, 0.0, float(sum(q.points.values())))
         for function, points in q.points.items():
             try:

@@ -97,6 +97,15 @@ def describe_exception(exc):
     return text
 
 
+def begin_question(student, qid, share):
+    """Tell a Student that the checks of question ``qid`` start and may use
+    ``share`` of the submission's remaining time (Students without time
+    budgets ignore it)."""
+    begin = getattr(student, "begin_question", None)
+    if begin is not None:
+        begin(qid, share)
+
+
 class LocalStudent:
     """A Student whose functions run in this process (trusted code only).
 
@@ -109,6 +118,9 @@ class LocalStudent:
 
     def has(self, name):
         return callable(self._ns.get(name))
+
+    def begin_question(self, qid, share):
+        """Time budgets cannot be enforced in this process: nothing to do."""
 
     def call(self, name, *args, opaque=(), timeout=None):
         """Call a function of the namespace; ``opaque`` (positions of a

@@ -395,10 +395,11 @@ def test_timeout_kills_and_restarts(tmp_path):
 
 
 def test_submission_budget_gives_limit(tmp_path):
-    path = write(tmp_path, "def loop():\n    while True:\n        pass\n\ndef ok():\n    return 1\n")
+    path = write(tmp_path, "def loop():\n    while True:\n        pass\n\nloop2 = loop\n\n"
+                 "def ok():\n    return 1\n")
     with SandboxedStudent(path, Limits(call_seconds=0.6, submission_seconds=1.4)) as s:
         assert s.call("loop").kind == "timeout"          # budget left: enough for 0.6 s
-        out = s.call("loop")                              # restarts; less than 0.6 s left
+        out = s.call("loop2")                             # restarts; less than 0.6 s left
         assert out.kind in ("limit", "timeout")
         out = s.call("ok")
         assert out.kind == "limit" and "time budget" in out.error

@@ -508,6 +508,8 @@ class SandboxedStudent:
         self._stderr = bytearray()
         self.output_dropped = 0
         self._output_noted = False
+        self._question = None          # (id, budget s, seconds_used at its start)
+        self._stopped = {}             # function -> (seconds it had, error, kind)
 
     # -------------------------------------------------------------- public
     def __enter__(self):
@@ -540,11 +542,21 @@ class SandboxedStudent:
             self.open()
         return bool(self.load.ok) and name in self._functions
 
+    def begin_question(self, qid, share):
+        """Start the checks of question ``qid``: until the next call of
+        begin_question they may use ``share`` (0..1) of the submission's
+        remaining time, so that a hang costs only the questions whose checks
+        call the hanging function."""
+        left = max(self.limits.submission_seconds - self.seconds_used, 0.0)
+        share = min(max(float(share), 0.0), 1.0)
+        self._question = (str(qid), left * share, self.seconds_used)
+
     def call(self, name, *args, opaque=(), timeout=None):
         """Call a student function; ``opaque``: positions of a returned tuple
         (a cache) to keep in the child as references instead of copying them;
         ``timeout``: this call's time limit in seconds (default
-        limits.call_seconds)."""
+        limits.call_seconds). A function whose call was stopped for time is
+        not run again with the same time or less: its later calls fail at once."""
         call_seconds = self.limits.call_seconds if timeout is None else float(timeout)
         if self._closed:
             raise RuntimeError("SandboxedStudent is closed")
@@ -554,6 +566,9 @@ class SandboxedStudent:
             return Outcome(error=f"`{name}` could not be run: {self.load.reason}", kind="missing")
         if name not in self._functions:
             return Outcome(error=f"`{name}` is not defined", kind="missing")
+        stopped = self._stopped.get(name)
+        if stopped is not None and call_seconds <= stopped[0]:
+            return Outcome(error=stopped[1], kind=stopped[2])
         if self._child is not None and self._child.proc.poll() is not None:
             self._stop(died=True)     # died between calls (e.g. a thread of an earlier call)
         try:
@@ -561,6 +576,14 @@ class SandboxedStudent:
             nodes = [P.encode(a, blobs, self._ref_node) for a in args]
         except _StaleRef as exc:
             return Outcome(error=f"could not be run: {exc}", kind="crash")
+        refused = self._ready_child(name)
+        if refused is not None:
+            return refused
+        return self._run_call(name, args, nodes, blobs, opaque, call_seconds)
+
+    def _ready_child(self, name):
+        """None when a child runs the submission and time is left for a
+        call; else the Outcome saying why the call cannot run."""
         limited = self._limit_reached()
         if limited:
             return Outcome(error=f"was not run: {limited}", kind="limit")
@@ -578,9 +601,13 @@ class SandboxedStudent:
             limited = self._limit_reached(restarting=False)
             if limited:
                 return Outcome(error=f"was not run: {limited}", kind="limit")
+        return None
+
+    def _run_call(self, name, args, nodes, blobs, opaque, call_seconds):
+        """Send one call to the running child and turn the reply into an Outcome."""
         child = self._child
-        remaining = self.limits.submission_seconds - self.seconds_used
-        budget_bound = remaining < call_seconds
+        left = self._time_left()
+        budget_bound = left < call_seconds
         free = [i for g, i in self._free if g == child.gen]
         self._free.clear()
         seq = self._next_seq()
@@ -590,18 +617,13 @@ class SandboxedStudent:
         start = time.monotonic()
         try:
             self._queue(child, frame)
-            msg, rblobs = self._pump(child, seq, start + min(remaining, call_seconds))
+            msg, rblobs = self._pump(child, seq, start + min(left, call_seconds))
             seconds = time.monotonic() - start
             return self._outcome(child, name, msg, rblobs, args, seconds)
         except _Timeout:
             seconds = time.monotonic() - start
             self._stop()
-            if budget_bound:
-                return Outcome(error="did not finish before the submission's time budget of "
-                               f"{self.limits.submission_seconds:g} s ran out", kind="limit",
-                               seconds=seconds)
-            return Outcome(error=f"did not finish within {call_seconds:g} s",
-                           kind="timeout", seconds=seconds)
+            return self._stopped_for_time(name, seconds, min(left, call_seconds), budget_bound)
         except _Died:
             seconds = time.monotonic() - start
             how = self._stop(died=True)
@@ -614,6 +636,37 @@ class SandboxedStudent:
                            kind="crash", seconds=seconds)
         finally:
             self.seconds_used += time.monotonic() - start
+
+    def _stopped_for_time(self, name, seconds, given, budget_bound):
+        """The Outcome of a call stopped after ``given`` seconds; later calls
+        of the function with no more time than that fail at once."""
+        if budget_bound:
+            why = self._budget_text()
+            self._stopped[name] = (given, f"was not run: an earlier call did not finish before "
+                                   f"{why} ran out, so it was not run again", "limit")
+            return Outcome(error=f"did not finish before {why} ran out", kind="limit",
+                           seconds=seconds)
+        self._stopped[name] = (given, f"did not finish within {given:g} s (an earlier call "
+                               "timed out, so it was not run again)", "timeout")
+        return Outcome(error=f"did not finish within {given:g} s", kind="timeout", seconds=seconds)
+
+    def _time_left(self):
+        """Seconds left for calls: of the submission, and of the current question."""
+        left = self.limits.submission_seconds - self.seconds_used
+        if self._question is not None:
+            _, budget, started = self._question
+            left = min(left, budget - (self.seconds_used - started))
+        return left
+
+    def _budget_text(self):
+        """Which time budget binds now, for messages."""
+        total = self.limits.submission_seconds
+        if self._question is not None:
+            qid, budget, started = self._question
+            if budget - (self.seconds_used - started) < total - self.seconds_used:
+                return (f"the time budget of the checks of {qid} ({budget:.1f} s, their share "
+                        f"of the submission's {total:g} s)")
+        return f"the submission's time budget of {total:g} s"
 
     def output(self):
         """(stdout, stderr) the submission printed, up to limits.output_bytes
@@ -647,6 +700,8 @@ class SandboxedStudent:
         if self.seconds_used >= self.limits.submission_seconds:
             return (f"the submission used up its time budget of "
                     f"{self.limits.submission_seconds:g} s")
+        if self._time_left() <= 0:
+            return f"{self._budget_text()} was used up"
         if restarting and self._child is None and self.restarts >= self.limits.max_restarts:
             return (f"the submission's process crashed or timed out "
                     f"{self.restarts + 1} times")
@@ -696,7 +751,7 @@ class SandboxedStudent:
     def _start(self, initial):
         """Start a child, confine it, run the submission: a LoadReport."""
         sub = self._submission
-        remaining = self.limits.submission_seconds - self.seconds_used
+        remaining = self._time_left()
         start = time.monotonic()
         deadline = start + min(self.limits.load_seconds, remaining)
         try:
