@@ -377,3 +377,14 @@ def test_the_progress_bar_shows_hostile_ids_as_text(hostile_names, tmp_path):
     assert proc.returncode == 0 and b"grading" in proc.stdout and b"100%" in proc.stdout
     for raw in (b"\x1b]0;pwned", b"\x07", "\x9b".encode(), "\u202e".encode(), b"\n100 of 100"):
         assert raw not in proc.stdout, raw
+
+
+def test_stderr_messages_of_the_cli_are_one_line(tmp_path, capsys):
+    from autograder import cli
+
+    (tmp_path / "a.py").write_text("")                       # never graded: the config is refused first
+    bad = tmp_path / f"conf{ESCAPES}\nrnngrade: all good.json"
+    assert cli.main(["grade", str(tmp_path / "a.py"), "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rnngrade: ") and not _bad(err)
+    assert "\\x1b]0;pwned" in err                            # shown, not acted on
