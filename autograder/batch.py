@@ -16,54 +16,19 @@ import hashlib
 import json
 import multiprocessing
 import os
+import stat
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .discovery import SUFFIXES, DiscoveryError, Submission, discover, printable, shown
 from .grading import error_grade, grade_student
+from .sandbox.limits import Limits
 from .spec import GRADER_VERSION
 
-SUFFIXES = (".py", ".ipynb")
+CHUNK = 1024 * 1024
 
-
-@dataclass(frozen=True)
-class Submission:
-    student: str
-    path: Path
-
-
-def discover(paths):
-    """Submissions under the given files and folders, sorted by student id.
-
-    A folder in nbgrader's layout (submitted/<student>/<assignment>/<file>)
-    names each submission after its student folder; otherwise the file's
-    stem is the id. Hidden files and .ipynb_checkpoints are skipped. A file
-    given explicitly is always a submission, whatever its suffix (a wrong
-    one gets an error row). Ids that collide get a numeric suffix.
-    """
-    found = []
-    for raw in paths:
-        root = Path(raw)
-        if root.is_file() or not root.exists():
-            found.append((root.stem, root))
-            continue
-        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                       and not any(part.startswith(".") for part in p.relative_to(root).parts))
-        nbgrader = root.name == "submitted" or (files and all(len(p.relative_to(root).parts) == 3 for p in files))
-        per_student = {}
-        for p in files:
-            parts = p.relative_to(root).parts
-            student = parts[0] if nbgrader and len(parts) == 3 else p.stem
-            per_student.setdefault(student, []).append(p)
-        for student, ps in per_student.items():
-            for p in ps:
-                found.append((student if len(ps) == 1 else f"{student}-{p.stem}", p))
-    subs, seen = [], {}
-    for student, path in sorted(found, key=lambda sp: (sp[0], str(sp[1]))):
-        seen[student] = seen.get(student, 0) + 1
-        subs.append(Submission(student if seen[student] == 1 else f"{student}-{seen[student]}", path))
-    return subs
+__all__ = ["DiscoveryError", "Submission", "discover", "grade_batch", "grade_one", "result_key"]
 
 
 @lru_cache(maxsize=None)
@@ -78,41 +43,102 @@ def grader_fingerprint():
     return h.hexdigest()[:16]
 
 
-def result_key(sub, limits=None):
+def content_digest(path, cap):
+    """sha256 of at most cap + 1 bytes of a regular file, read in chunks; never follows a
+    link and never blocks on a FIFO. A marker instead when it is not a readable regular file."""
     try:
-        content = sub.path.read_bytes()
-    except OSError:
-        content = b""
-    h = hashlib.sha256(content)
-    h.update(sub.student.encode())
-    h.update(grader_fingerprint().encode())
-    h.update(repr(limits).encode())           # other limits can give other results
-    return h.hexdigest()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return "not-regular"
+        h, left = hashlib.sha256(), cap + 1
+        while left > 0:
+            chunk = os.read(fd, min(CHUNK, left))
+            if not chunk:
+                break
+            h.update(chunk)
+            left -= len(chunk)
+        return h.hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+    finally:
+        os.close(fd)
+
+
+def result_key(sub, limits=None):
+    """The cache key of a submission's result: a hash of a framed (JSON) list of everything
+    the result depends on, so no two different inputs can run into each other."""
+    limits = limits or Limits()
+    content = "" if sub.problem else content_digest(sub.path, limits.submission_bytes)
+    fields = [GRADER_VERSION, grader_fingerprint(), repr(limits), sub.student, content,
+              sub.problem, list(sub.notes)]
+    framed = json.dumps(fields, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(framed.encode("ascii")).hexdigest()
+
+
+def _refusal(sub, limits):
+    """Why a submission is not handed to the sandbox at all (checked with lstat), else ""."""
+    if sub.problem:
+        return sub.problem
+    try:
+        info = os.lstat(sub.path)
+    except OSError as exc:
+        return f"{shown(sub.path)} does not exist or could not be read ({exc.strerror or type(exc).__name__})"
+    if stat.S_ISLNK(info.st_mode):
+        return f"{shown(sub.path)} is a symbolic link; it was not followed"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{shown(sub.path)} is not a regular file; it was not opened"
+    if not sub.path.name.lower().endswith(SUFFIXES):
+        return f"{shown(sub.path)} is not a .py or .ipynb file"
+    if info.st_size > limits.submission_bytes:
+        return f"{shown(sub.path)} is larger than {limits.submission_bytes} bytes; it was not read"
+    return ""
+
+
+def _clean(value):
+    """The result with every string printable-safe (no lone surrogates: they cannot be written as UTF-8)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return "".join(printable(c) if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 def grade_one(sub, limits=None, prestart=False):
     """Grade one submission in a sandbox; always returns a result dict.
 
-    With prestart, the child for the next submission starts while this one
-    is graded (its Python and numpy start-up overlap the grading).
+    A link, a special file, a wrong suffix or a file over the size limit is
+    refused after an lstat, before anything opens it. With prestart, the
+    child for the next submission starts while this one is graded (its
+    Python and numpy start-up overlap the grading).
     """
-    if sub.path.suffix not in SUFFIXES:
-        return error_grade(sub.student, f"{sub.path.name} is not a .py or .ipynb file").to_dict()
-    if not sub.path.is_file():
-        return error_grade(sub.student, f"{sub.path.name} does not exist or is not a file").to_dict()
-    from .sandbox import Limits, SandboxedStudent
+    limits = limits or Limits()
+    refusal = _refusal(sub, limits)
+    if refusal:
+        return _clean(error_grade(sub.student, refusal, sub.notes).to_dict())
+    from .sandbox import SandboxedStudent
 
     try:
-        with SandboxedStudent(sub.path, limits=limits or Limits(), prestart=prestart) as student:
+        with SandboxedStudent(sub.path, limits=limits, prestart=prestart) as student:
             load = student.load
             if not load.ok:
-                return error_grade(sub.student, load.reason, load.notes).to_dict()
+                return _clean(error_grade(sub.student, load.reason, list(sub.notes) + list(load.notes)).to_dict())
             grade = grade_student(student, sub.student)
-            grade.notes = list(load.notes)
-            return grade.to_dict()
+            grade.notes = list(sub.notes) + list(load.notes)
+            return _clean(grade.to_dict())
     except Exception as exc:                       # the grader's own failure, never the student's
-        result = error_grade(sub.student, f"internal error of the autograder: {type(exc).__name__}: {exc}")
-        result = result.to_dict()
+        result = error_grade(sub.student, f"internal error of the autograder: {type(exc).__name__}: {exc}",
+                             sub.notes)
+        result = _clean(result.to_dict())
         result["internal_error"] = True
         return result
 
@@ -133,23 +159,24 @@ def _cache_dir(out_dir):
     return Path(out_dir) / ".rnngrade" / "results"
 
 
-def load_cached(out_dir, sub, limits=None):
+def load_cached(out_dir, sub, limits=None, key=None):
+    """The stored result of a submission, or None (key: its result_key, if known)."""
     if out_dir is None:
         return None
-    p = _cache_dir(out_dir) / f"{result_key(sub, limits)}.json"
+    p = _cache_dir(out_dir) / f"{key or result_key(sub, limits)}.json"
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def store(out_dir, sub, result, limits=None):
+def store(out_dir, sub, result, limits=None, key=None):
     """Write one result atomically (a crash never leaves half a file)."""
     if out_dir is None:
         return
     d = _cache_dir(out_dir)
     d.mkdir(parents=True, exist_ok=True)
-    final = d / f"{result_key(sub, limits)}.json"
+    final = d / f"{key or result_key(sub, limits)}.json"
     tmp = final.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(dump(result), encoding="utf-8")
     os.replace(tmp, final)
@@ -169,9 +196,12 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
     """
     jobs = jobs or os.cpu_count() or 1
     results = [None] * len(subs)
+    # One key per submission, computed once: the file is hashed once, and the result
+    # is stored under the key of the content that was looked up.
+    keys = [result_key(sub, limits) if out_dir is not None else None for sub in subs]
     todo = []
     for i, sub in enumerate(subs):
-        cached = load_cached(out_dir, sub, limits)
+        cached = load_cached(out_dir, sub, limits, keys[i])
         if cached is not None:
             results[i] = cached
         else:
@@ -184,7 +214,7 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
 
     def finish(i, result):
         nonlocal done
-        store(out_dir, subs[i], result, limits)
+        store(out_dir, subs[i], result, limits, keys[i])
         results[i] = result
         done += 1
         if progress:

@@ -3,9 +3,11 @@
     rnngrade grade PATH... [--out DIR] [--jobs N] [--json] [--config FILE] [--quiet]
 
 PATH is a .py or .ipynb submission, or a folder of them (nbgrader's
-submitted/<student>/<assignment>/ layout is recognised). Every submission
-gets a row. The exit status is 0 unless the command was misused (2) or the
-autograder itself failed on some submission (1).
+submitted/<student>/<assignment>/ layout is recognised; links are never
+followed: autograder/discovery.py). Every submission gets a row. The exit
+status is 0 unless the command was misused (2: a PATH that does not exist,
+nothing to grade, a bad config) or the autograder itself failed on some
+submission (1).
 """
 
 import argparse
@@ -76,10 +78,17 @@ def cmd_grade(args):
     except ConfigError as exc:
         _error(exc)
         return 2
-    subs = batch.discover(args.paths)
+    try:
+        subs = batch.discover(args.paths)
+    except batch.DiscoveryError as exc:               # a typo in a PATH: nothing is graded
+        _error(exc)
+        return 2
     if not subs:
         _error("no submissions found")
         return 2
+    for sub in subs:
+        if sub.renamed:                                # the table shows the id, not the real name
+            _error(sub.renamed)
     progress = None if args.quiet else _progress_printer(sys.stderr)
     results = batch.grade_batch(subs, jobs=args.jobs, out_dir=args.out, limits=config.limits,
                                 progress=progress)

@@ -54,7 +54,9 @@ def test_discover_plain_folders_explicit_files_and_collisions(tmp_path):
 
 def test_a_wrong_suffix_or_missing_file_gets_an_error_row(tmp_path):
     (tmp_path / "essay.docx").write_bytes(b"PK\x03\x04")
-    rows = [batch.grade_one(s) for s in batch.discover([tmp_path / "essay.docx", tmp_path / "gone.py"])]
+    # (a missing PATH is a usage error now: tests/test_discover.py; a file gone after discovery is a row)
+    subs = batch.discover([tmp_path / "essay.docx"]) + [batch.Submission("gone", tmp_path / "gone.py")]
+    rows = [batch.grade_one(s) for s in subs]
     assert all(r["status"] == "error" and r["score"] == 0 for r in rows)
     assert "not a .py or .ipynb" in rows[0]["reason"]
     assert "does not exist" in rows[1]["reason"]
