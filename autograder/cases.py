@@ -99,3 +99,26 @@ def orthogonal(rng, n):
     """A random n x n orthogonal matrix (all singular values 1)."""
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
     return q * np.sign(np.diag(r))
+
+
+# Saturated inputs (checks/saturated.py): unit j's weights and bias scaled by
+# gains log-spaced from 1 to SATURATION_GAIN, so the pre-activations range from
+# the sensitive region to about +-1e3, where exp(+-a) overflows float64.
+SATURATION_GAIN = 1000.0
+
+
+def _row_gains(w, gain):
+    g = np.logspace(0.0, np.log10(gain), w.shape[0])
+    return w * (g[:, None] if w.ndim == 2 else g)
+
+
+def saturate(inputs, gain=SATURATION_GAIN):
+    """Inputs of a tanh RNN or gated layer with each hidden unit's weights and
+    bias scaled by log-spaced gains from 1 to ``gain`` (a new dict)."""
+    out = dict(inputs)
+    for key in ("W_xh", "W_hh", "b_h"):
+        if key in out:
+            out[key] = _row_gains(out[key], gain)
+    if "params" in out:
+        out["params"] = {k: _row_gains(v, gain) for k, v in out["params"].items()}
+    return out

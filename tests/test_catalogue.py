@@ -229,6 +229,24 @@ def _check_clipping(o, rng):
         o.expect_error("clip_grad_value", ValueError, snapshot(grads), bad)
 
 
+def _check_saturated(o):
+    """Pre-activations near +-1e3 (weights and biases x 1000): an overflow-safe tanh and
+    sigmoid give the answer key's values (a separate generator: the draws above stay)."""
+    rng = np.random.default_rng(4321)
+    N, D, H = 3, 4, 5
+    x, h0, c0 = rng.standard_normal((N, 2, D)), rng.standard_normal((N, H)), rng.standard_normal((N, H))
+    W_xh, W_hh, b_h = (1000.0 * rng.standard_normal(s) for s in ((H, D), (H, H), (H,)))
+    calls = [("rnn_step_forward", (x[:, 0], h0, W_xh, W_hh, b_h), 1)]
+    for kind, keys, n in (("lstm", spec.LSTM_PARAM_KEYS, 2), ("gru", spec.GRU_PARAM_KEYS, 1)):
+        params = _params(keys, H, D, rng, scale=1000.0)
+        step = (x[:, 0], h0, c0, params) if kind == "lstm" else (x[:, 0], h0, params)
+        calls += [(f"{kind}_step_forward", step, n), (f"{kind}_forward", (x, h0, params), 1)]
+    for function, args, n in calls:
+        out = o.call(function, *args)
+        if out is not None:
+            o.compare(function, tuple(out[:n]), tuple(getattr(solutions, function)(*args)[:n]), FORWARD_TOL)
+
+
 def oracle_failures(ns):
     """Contract function -> reasons it differs from the answer key (empty: all correct)."""
     o = Oracle(ns)
@@ -241,6 +259,7 @@ def oracle_failures(ns):
             _check_gated(o, rng, "gru", *shape)
         _check_decay_rate(o, rng)
         _check_clipping(o, rng)
+        _check_saturated(o)
     return o.failures
 
 

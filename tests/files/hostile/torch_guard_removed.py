@@ -2,8 +2,8 @@
 
 Trick: at import, drops every finder it did not expect from sys.meta_path
 (the grader's import guard), forgets cached module entries, and then imports
-torch in the RNN functions (the forward in torch, the backward with
-torch.autograd). It also asks the path finder directly and walks sys.path
+torch in rnn_step_backward (torch.autograd of the step, on the zeros
+forward's cache). It also asks the path finder directly and walks sys.path
 for a torch folder. In the namespace modes torch's folders are hidden from
 the child, so the import finds nothing usable; only mode "none" relies on
 the guard alone (README).
@@ -25,39 +25,13 @@ importlib.invalidate_caches()
 # ---- tests/files/zeros.py goes here (the SPEC.md functions as zeros); what follows overrides it ----
 
 
-def _torch_rnn(x, h0, W_xh, W_hh, b_h):
-    import torch
-    args = [torch.tensor(a, requires_grad=True) for a in (x, h0, W_xh, W_hh, b_h)]
-    tx, th, tWx, tWh, tb = args
-    if tx.dim() == 2:
-        return args, torch.tanh(tx @ tWx.T + th @ tWh.T + tb)
-    hs = []
-    for t in range(tx.shape[1]):
-        th = torch.tanh(tx[:, t] @ tWx.T + th @ tWh.T + tb)
-        hs.append(th)
-    return args, torch.stack(hs, dim=1)
-
-
-def _torch_grads(dout, cache):
-    import torch
-    args, out = _torch_rnn(*cache)
-    return tuple(g.numpy() for g in torch.autograd.grad(out, args, torch.tensor(dout)))
-
-
-def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
-    return _torch_rnn(x, h_prev, W_xh, W_hh, b_h)[1].detach().numpy(), (x, h_prev, W_xh, W_hh, b_h)
-
-
 def rnn_step_backward(dh_next, cache):
-    return _torch_grads(dh_next, cache)
-
-
-def rnn_forward(x, h0, W_xh, W_hh, b_h):
-    return _torch_rnn(x, h0, W_xh, W_hh, b_h)[1].detach().numpy(), (x, h0, W_xh, W_hh, b_h)
-
-
-def rnn_backward(dh, cache):
-    return _torch_grads(dh, cache)
+    import torch
+    x, h_prev, W_xh, W_hh = (torch.tensor(a, requires_grad=True) for a in cache[:4])
+    b_h = torch.zeros(W_hh.shape[0], dtype=W_hh.dtype, requires_grad=True)
+    h_next = torch.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
+    grads = torch.autograd.grad(h_next, (x, h_prev, W_xh, W_hh, b_h), torch.tensor(dh_next))
+    return tuple(g.numpy() for g in grads)
 
 
 def probe():

@@ -1,0 +1,149 @@
+"""Backprop costs about one forward pass: the cost case of each backward function.
+
+A numerical gradient (central differences, or the complex step) of the
+student's own forward gives the right numbers on every small case, but it
+runs the forward once or twice per input number. At the sizes below that
+is tens of seconds to minutes, where backprop takes milliseconds: the
+difference is decisive, not a matter of a busy machine.
+
+One cost case per backward function: the student's forward, then the
+backward under its own time limit
+
+    limit = max(COST_FLOOR_SECONDS, COST_FACTOR x the answer key's backward,
+                FORWARD_FACTOR x the student's own forward at that size)
+
+(the answer key's time is measured in this process, best of 3, once per
+process; the last term keeps a correct backward written with Python loops
+inside the limit whatever its forward costs). The case compares values too
+(weight COST_WEIGHT, low). A backward that misses the limit is not
+backprop: with_cost then zeroes every case of that function, with one
+message that says why.
+"""
+
+import functools
+import time
+
+import numpy as np
+
+import solutions
+
+from ..cases import Sizes
+from .common import CaseBuilder
+from .layers import _compare, forward_matches, reference, run_backward
+from ..spec import GRADIENT_TOL
+
+COST_FLOOR_SECONDS = 2.0
+COST_FACTOR = 50
+FORWARD_FACTOR = 20
+COST_WEIGHT = 0.25
+BEHAVIOUR = "backprop-cost"
+
+# Sizes where one forward per parameter costs 10 s or more with numpy and a
+# correct backward milliseconds (README gives the measured margins).
+STEP_COST_SIZES = {"rnn_step_backward": Sizes(N=16, T=1, D=192, H=192),
+                   "lstm_step_backward": Sizes(N=16, T=1, D=128, H=128),
+                   "gru_step_backward": Sizes(N=16, T=1, D=128, H=128)}
+SEQUENCE_COST_SIZES = Sizes(N=8, T=50, D=64, H=64)
+
+
+def cost_sizes(layer):
+    return SEQUENCE_COST_SIZES if layer.sequence else STEP_COST_SIZES[layer.backward]
+
+
+@functools.lru_cache(maxsize=None)
+def reference_seconds(layer, sizes):
+    """The answer key's backward at these sizes, best of 3 (cached per process)."""
+    args, _, upstream, _ = reference(layer, sizes)
+    *_, cache = getattr(solutions, layer.forward)(*args)
+    backward = getattr(solutions, layer.backward)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        backward(*upstream, cache)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+class _Timed:
+    """A Student whose backward runs under the cost limit, computed when it is
+    called from the forward's time just before; records the outcomes."""
+
+    def __init__(self, student, layer, floor):
+        self.student, self.layer, self.floor = student, layer, floor
+        self.limit = floor
+        self.outcomes = {}
+
+    def has(self, name):
+        return self.student.has(name)
+
+    def call(self, name, *args, opaque=()):
+        if name == self.layer.backward:
+            forward = self.outcomes.get(self.layer.forward)
+            if forward is not None and forward.ok:
+                self.limit = max(self.floor, FORWARD_FACTOR * forward.seconds)
+            outcome = self.student.call(name, *args, opaque=opaque, timeout=self.limit)
+        else:
+            outcome = self.student.call(name, *args, opaque=opaque)
+        self.outcomes[name] = outcome
+        return outcome
+
+
+def _format_seconds(seconds):
+    if seconds < 1:
+        return f"{seconds * 1000:.2g} ms" if seconds < 0.01 else f"{seconds * 1000:.0f} ms"
+    return f"{seconds:.1f} s"
+
+
+def cost_case(student, layer, sizes=None):
+    """(CaseResult, decisive): the backward at a size where backprop and a numerical gradient differ."""
+    sizes = sizes or cost_sizes(layer)
+    args, outs, upstream, ref_grads = reference(layer, sizes)
+    expected = reference_seconds(layer, sizes)
+    timed = _Timed(student, layer, max(COST_FLOOR_SECONDS, COST_FACTOR * expected))
+    case = CaseBuilder(layer.backward, f"cost: {sizes.name}", weight=COST_WEIGHT)
+    fwd_outs, got = run_backward(case, timed, layer, args, upstream)
+    outcome, limit = timed.outcomes.get(layer.backward), timed.limit
+    decisive = outcome is not None and (outcome.kind == "timeout"
+                                        or (outcome.ok and outcome.seconds > limit))
+    if got is not None:
+        for name, ref in zip(layer.grads, ref_grads):
+            _compare(case, name, got[name], ref, GRADIENT_TOL, sizes, layer.sequence)
+        case.r.forward_ok = forward_matches(fwd_outs, outs)
+    if decisive:
+        took = (f"took {_format_seconds(outcome.seconds)}" if outcome.ok
+                else f"did not finish within {_format_seconds(limit)}")
+        case.r.messages[:] = [m for m in case.r.messages if "did not finish within" not in m]
+        case.check(False, f"backprop should cost about as much as the forward pass; `{layer.backward}` "
+                          f"{took} on {sizes.name} where about {_format_seconds(expected)} was expected: "
+                          "does it recompute the forward for each parameter (a numerical gradient)? "
+                          "A numerical gradient is not backprop, so this function earns none of its points",
+                   behaviour_failed=BEHAVIOUR)
+    result = case.result()
+    if decisive:
+        result.status = "timeout"
+        result.fraction = 0.0
+    return result, decisive
+
+
+def with_cost(check, layer):
+    """A backward check followed by its cost case; a decisive miss zeroes every case.
+
+    When the student's forward is wrong at the cost size, the cost case's
+    values cannot be right either: it then earns what the function's other
+    cases earned on average (the credit policies for a wrong forward apply
+    there), so only its time decides.
+    """
+    def checked(student):
+        cases = check(student)
+        cost, decisive = cost_case(student, layer)
+        if decisive:
+            for c in cases:
+                c.fraction = 0.0
+                if c.status == "ok":
+                    c.status = "wrong"
+        elif cost.forward_ok is False and cases:
+            cost.fraction = sum(c.fraction for c in cases) / len(cases)
+        return cases + [cost]
+    checked.__name__ = getattr(check, "__name__", "check")
+    checked.__doc__ = check.__doc__
+    return checked
