@@ -134,6 +134,10 @@ def _markdown_html(text):
     return markdown_it.MarkdownIt("commonmark").enable("table").render(text)
 
 
+HTML_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "strong", "ul", "li", "code",
+             "pre", "svg", "rect", "line", "text", "polyline"}
+
+
 def _tags(html_text):
     return re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html_text)
 
@@ -170,8 +174,7 @@ def test_html_feedback_escapes_every_hostile_string(graded):
     page = report.feedback_html(r)
     assert "<img" not in page and "<script" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert set(_tags(page)) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "strong",
-                                "ul", "li", "code", "pre", "svg", "rect", "line", "text", "polyline"}
+    assert set(_tags(page)) <= HTML_TAGS
     assert "Content-Security-Policy" in page
     assert not _bad(page)
     assert "may quote the submission&#x27;s own messages" in page
@@ -388,3 +391,30 @@ def test_stderr_messages_of_the_cli_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("rnngrade: ") and not _bad(err)
     assert "\\x1b]0;pwned" in err                            # shown, not acted on
+
+
+def test_no_text_in_any_place_changes_the_markdown_s_structure(graded):
+    from hypothesis import given, strategies as st
+
+    pieces = st.sampled_from(list("`*_[]()<>!#&|~\\-+=.:/ \n\taz19") + ["```", "<img src=x>", "1. ", "## ",
+                                                                        "&amp;", "http://x", "\u202e"])
+    text = st.lists(pieces, max_size=12).map("".join)
+    base = copy.deepcopy(graded)
+    n_items = len(base["functions"]) + sum(len(f["findings"]) + 1 for f in base["functions"])
+
+    @given(text)
+    def check(t):
+        r = copy.deepcopy(base)
+        r.update(student=t, status="error", reason=t, notes=[t, t])
+        for f in r["functions"]:
+            f["findings"].append(t)
+        rendered = _markdown_html(report.feedback_markdown(r))
+        assert set(_tags(rendered)) <= {"h1", "h2", "p", "strong", "ul", "li", "code", "pre"}
+        assert rendered.count("<h1>") == 1 and rendered.count("<h2>") == len(r["questions"])
+        assert rendered.count("<li>") == n_items and rendered.count("<pre>") == 3
+        page = report.feedback_html(r)
+        assert set(_tags(page)) <= HTML_TAGS and page.count("<li>") == n_items and page.count("<pre>") == 3
+        gs = report.gradescope_results(r)
+        assert sum(t["output"].count("\n") + 1 for t in gs["tests"]) == n_items
+
+    check()

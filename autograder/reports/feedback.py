@@ -41,7 +41,9 @@ def notes(result):
 
 def reason(result):
     """The reason a result was not graded, capped, newlines kept ("" when graded)."""
-    return printable(result.get("reason", ""), BLOCK_LIMIT) if result["status"] != "graded" else ""
+    if result["status"] == "graded":
+        return ""
+    return printable(result.get("reason") or "(no reason was recorded)", BLOCK_LIMIT)
 
 
 # -- Markdown ----------------------------------------------------------------
