@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .gradcheck import rel_error
+from .spec import DTYPE_VALUE_TOL
 
 
 @dataclass
@@ -21,7 +22,10 @@ class Verdict:
     """The result of comparing one output.
 
     - output: its name ("dW_hh", "grads['W_f']", "h")
-    - ok: passed every stage
+    - ok: passed every stage; also an array of another float dtype (float32)
+      whose values are right at DTYPE_VALUE_TOL: then stage is "dtype", the
+      message says so, tags hold "not-float64", and the function pays
+      DTYPE_PENALTY once (grading.grade_function)
     - stage: "ok", "type", "shape", "dtype", "finite" or "values"
     - message: student-facing sentence ("" when ok)
     - error: the relative error at the values stage (0 when ok)
@@ -44,6 +48,18 @@ def is_float_array(value, shape=None):
     """A finite float64 ndarray (of the given shape): safe for arithmetic."""
     return (isinstance(value, np.ndarray) and value.dtype == np.float64
             and (shape is None or value.shape == tuple(shape)) and bool(np.all(np.isfinite(value))))
+
+
+def as_float64(value, shape=None):
+    """A finite real float ndarray (of the given shape) as float64, else None.
+
+    For comparisons that must not care whether a student's array is float32.
+    """
+    if not (isinstance(value, np.ndarray) and value.dtype.kind == "f"
+            and (shape is None or value.shape == tuple(shape))):
+        return None
+    value = value.astype(np.float64, copy=False)
+    return value if bool(np.all(np.isfinite(value))) else None
 
 
 def check_array(output, actual, expected, tol, *, sizes=None, time_axis=None):
@@ -71,17 +87,15 @@ def check_array(output, actual, expected, tol, *, sizes=None, time_axis=None):
     if actual.dtype.kind != "f":
         return Verdict(output, False, "dtype",
                        f"`{output}` has dtype {actual.dtype}; it should hold float64 numbers", tags={"type"})
-    if actual.dtype != np.float64:
-        return Verdict(output, False, "dtype",
-                       f"`{output}` is {actual.dtype}; compute in float64 (float32 loses the precision "
-                       "the checks need)", tags={"type", "float32"})
     if not np.all(np.isfinite(actual)):
         bad = "NaN" if np.any(np.isnan(actual)) else "inf"
         return Verdict(output, False, "finite", f"`{output}` contains {bad}", tags={"not-finite"})
+    if actual.dtype != np.float64:
+        return _check_other_float(output, actual, expected, tol, sizes, time_axis)
     with np.errstate(all="ignore"):             # huge values must not print warnings
         err = rel_error(actual, expected)
-        if err <= tol:
-            return Verdict(output, True)
+        if err <= tol:                          # "all-zero": right, but doing nothing is right here
+            return Verdict(output, True, tags=set() if np.any(actual) else {"all-zero"})
         tags = value_patterns(actual, expected, tol, sizes or {}, time_axis)
     message = f"`{output}` is wrong: max relative error {err:.1e} (tolerance {tol:.0e})"
     described = describe_patterns(tags)
@@ -90,8 +104,43 @@ def check_array(output, actual, expected, tol, *, sizes=None, time_axis=None):
     return Verdict(output, False, "values", message, err, tags)
 
 
-def check_number(output, actual, expected, tol):
-    """Compare a scalar output (a Python or numpy real number, or a 0-d array)."""
+def _check_other_float(output, actual, expected, tol, sizes, time_axis):
+    """A finite array of a float dtype other than float64 (float32, float16, longdouble).
+
+    Its values are judged at DTYPE_VALUE_TOL; when they are right the verdict
+    is ok but tagged "not-float64", and its function pays DTYPE_PENALTY once
+    (grading.grade_function). The message says which dtype, whether the values
+    are right, and to return float64.
+    """
+    dtype = actual.dtype.name
+    what = f"`{output}` is {dtype} (a {dtype} buffer, or `.astype`?)"
+    with np.errstate(all="ignore"):
+        values = actual.astype(np.float64)
+        err = rel_error(values, expected)
+        if err <= tol:
+            return Verdict(output, True, "dtype", f"{what}; its values are right; return float64",
+                           tags={"not-float64"})
+        if err <= DTYPE_VALUE_TOL:
+            return Verdict(output, True, "dtype",
+                           f"{what}; its values are right only to {dtype} precision (max relative error "
+                           f"{err:.1e}, tolerance {tol:.0e}): compute in float64 and return float64",
+                           err, {"not-float64"})
+        tags = value_patterns(values, expected, DTYPE_VALUE_TOL, sizes or {}, time_axis) | {"not-float64"}
+    message = (f"{what} and its values are wrong even at {dtype} precision: max relative error "
+               f"{err:.1e} (tolerance {DTYPE_VALUE_TOL:.0e})")
+    described = describe_patterns(tags)
+    if described:
+        message += "; " + described
+    return Verdict(output, False, "values", message + "; return float64", err, tags)
+
+
+def check_number(output, actual, expected, tol, *, measure="relative error"):
+    """Compare a scalar output (a Python or numpy real number, or a 0-d array).
+
+    measure: "relative error" (CS231n's, as for arrays), "absolute" (|a - e|,
+    for SPEC.md's "within 1e-6 of the exact rate") or "percent" (|a - e| / |e|,
+    for "within 5%"); the message prints the tolerance the same way.
+    """
     if isinstance(actual, np.ndarray) and actual.shape == ():
         actual = actual[()]
     if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, numbers.Real):
@@ -103,15 +152,26 @@ def check_number(output, actual, expected, tol):
         actual = float("inf")
     if not np.isfinite(actual):
         return Verdict(output, False, "finite", f"`{output}` is {actual}", tags={"not-finite"})
+    expected = float(expected)
     with np.errstate(all="ignore"):
-        err = rel_error(np.array(actual), np.array(float(expected)))
+        if measure == "absolute":
+            err = abs(actual - expected)
+        elif measure == "percent":
+            err = abs(actual - expected) / abs(expected) if expected else float(actual != 0) * np.inf
+        else:
+            err = rel_error(np.array(actual), np.array(expected))
     if err <= tol:
         return Verdict(output, True)
     tags = set()
     if expected != 0 and abs(actual * expected - 1.0) <= 1e-6:
         tags.add("inverse")
-    return Verdict(output, False, "values",
-                   f"`{output}` is wrong: relative error {err:.1e} (tolerance {tol:.0e})", err, tags)
+    if measure == "percent":
+        how = f"off by {err:.1%} of the expected value (tolerance {tol:.0%})"
+    elif measure == "absolute":
+        how = f"off by {err:.1e} (tolerance {tol:.0e})"
+    else:
+        how = f"relative error {err:.1e} (tolerance {tol:.0e})"
+    return Verdict(output, False, "values", f"`{output}` is wrong: {how}", err, tags)
 
 
 _FACTORS = (("N", 1), ("T", 1), ("2", 2), ("H", 1))
@@ -137,7 +197,7 @@ def value_patterns(actual, expected, tol, sizes, time_axis):
     if denom > 0:
         ratio = float(np.sum(actual * expected)) / denom
         if ratio != 0 and rel_error(actual, ratio * expected) <= loose:
-            tags.add(_name_factor(ratio, sizes))
+            tags.update(_name_factor(ratio, sizes))
             return tags
     if time_axis is not None and expected.shape[time_axis] > 1:
         T = expected.shape[time_axis]
@@ -153,17 +213,17 @@ def value_patterns(actual, expected, tol, sizes, time_axis):
 
 
 def _name_factor(ratio, sizes):
-    """'scale:N', 'scale:1/T', 'scale:2', ... or 'scale:other'."""
-    candidates = {"2": 2.0}
-    for letter in ("N", "T", "H", "D"):
-        if sizes.get(letter, 1) > 1:
-            candidates.setdefault(letter, float(sizes[letter]))
+    """Every name the factor could have: {'scale:N'}, {'scale:1/N', 'scale:1/2'} when N = 2,
+    ... or {'scale:other'}. grading.find keeps the names every failing case agrees on."""
+    candidates = {letter: float(sizes[letter]) for letter in ("N", "T", "H", "D") if sizes.get(letter, 1) > 1}
+    candidates["2"] = 2.0
+    names = set()
     for name, value in candidates.items():
         if abs(ratio - value) <= 1e-6 * value:
-            return f"scale:{name}"
+            names.add(f"scale:{name}")
         if abs(ratio - 1.0 / value) <= 1e-6 / value:
-            return f"scale:1/{name}"
-    return "scale:other"
+            names.add(f"scale:1/{name}")
+    return names or {"scale:other"}
 
 
 _PATTERN_TEXT = {
@@ -180,10 +240,10 @@ _PATTERN_TEXT = {
 
 def describe_patterns(tags):
     """A short student-facing phrase for pattern tags ('' if none)."""
-    phrases = []
-    for tag in sorted(tags):
-        if tag in _PATTERN_TEXT:
-            phrases.append(_PATTERN_TEXT[tag])
-        elif tag.startswith("scale:"):
-            phrases.append(f"it is off by a factor of {tag[6:]}")
+    phrases = [_PATTERN_TEXT[tag] for tag in sorted(tags) if tag in _PATTERN_TEXT]
+    factors = sorted((t[6:] for t in tags if t.startswith("scale:") and t != "scale:other"),
+                     key=lambda name: (name.endswith("2"), name))     # a size's letter before a plain 2
+    if factors:
+        same = f" (= {', '.join(factors[1:])} here)" if len(factors) > 1 else ""
+        phrases.append(f"it is off by a factor of {factors[0]}{same}")
     return "; ".join(phrases)

@@ -34,6 +34,9 @@ class Finding:
     - forward_ok: for backward functions, False when the student's own
       forward (whose cache the backward is given) was wrong in some case,
       True when it was right in every case, None if unknown
+    - not_float64: outputs returned with another float dtype (float32) in some
+      case; their values may still be right (then they are in right_outputs,
+      and patterns holds "not-float64" for them too)
     - mutated_inputs: names of arguments the function changed in place
     - failed_behaviours: names of behaviour checks that failed, e.g.
       "decay-rate-exact", "ratio-bounded", "keeps-direction",
@@ -48,6 +51,7 @@ class Finding:
     only_when: set = field(default_factory=set)
     consistent_with_own_forward: bool | None = None
     forward_ok: bool | None = None
+    not_float64: set = field(default_factory=set)
     mutated_inputs: set = field(default_factory=set)
     failed_behaviours: set = field(default_factory=set)
     raised: set = field(default_factory=set)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .checks import ALL_CHECKS
 from .findings import Finding
-from .spec import QUESTIONS, MAX_SCORE
+from .spec import DTYPE_PENALTY, QUESTIONS, MAX_SCORE
 from .student import LocalStudent, begin_question
 
 _ONLY_WHEN_TEXT = {
@@ -154,15 +154,55 @@ def grade_source(source, name=""):
 
 
 def grade_function(function, points, cases):
-    """Score one function from its cases and write its feedback and Finding."""
+    """Score one function from its cases and write its feedback and Finding.
+
+    Two policies apply to the function as a whole: DTYPE_PENALTY once when
+    some output is not float64; and behaviour cases (checks of a property
+    only) earn nothing when a function that computes nothing would pass
+    them too: "keeps the gradient", "passes through" and the like while no
+    value case earned anything (_earned says what counts: a function that
+    hands back its input has those properties); "raises ValueError" while
+    the function raises on the valid inputs as well.
+    """
     finding = find(function, cases)
+    value_cases = [c for c in cases if _is_value_case(c)]
+    unearned = bool(value_cases) and not any(_earned(c) for c in value_cases)
+    always_raises = bool(value_cases) and all(c.status == "raises" for c in value_cases)
+    gated = [not _is_value_case(c) and (always_raises if _raises_case(c) else unearned) for c in cases]
+    fractions = [0.0 if g else c.fraction for c, g in zip(cases, gated)]
     total_weight = sum(c.weight for c in cases)
-    share = sum(c.weight * c.fraction for c in cases) / total_weight if total_weight else 0.0
+    share = sum(c.weight * f for c, f in zip(cases, fractions)) / total_weight if total_weight else 0.0
+    if finding.not_float64:
+        share *= 1.0 - DTYPE_PENALTY        # once per function, however many outputs and cases
     score = round(points * share, 4)
     head = f"`{function}`: {score:.4g} / {points:g} points"
     if finding.status == "ok":
         return FunctionGrade(function, score, points, [head + ", every check passed"], finding, cases)
-    return FunctionGrade(function, score, points, [head] + explain(function, cases, finding), finding, cases)
+    lines = explain(function, cases, finding)
+    passed = [c.name for c, g in zip(cases, gated) if g and c.fraction > 0]
+    if passed:
+        lines.append(f"`{function}` passes {len(passed)} property check(s) (e.g. {passed[0]}), which count "
+                     "only once its values are right in some case"
+                     + (" (it raises on valid inputs too)" if always_raises else ""))
+    return FunctionGrade(function, score, points, [head] + lines, finding, cases)
+
+
+def _earned(case):
+    """Did a value case earn points by computing something: an output right and not
+    all zeros (zeros are right only where doing nothing is), or a consistency credit?"""
+    right = [v for v in case.verdicts if v.ok and "behaviour" not in v.tags]
+    return case.fraction > 0 and (case.credited or any("all-zero" not in v.tags for v in right))
+
+
+def _raises_case(case):
+    return (case.behaviour or "").startswith("raises-")
+
+
+def _is_value_case(case):
+    """A case that compares computed values (not only a property, such as raising an error)."""
+    if case.verdicts:
+        return any("behaviour" not in v.tags for v in case.verdicts)
+    return case.behaviour is None
 
 
 def find(function, cases):
@@ -180,12 +220,15 @@ def find(function, cases):
                     f.failed_behaviours.add(v.output)
                 continue
             (outputs_ok if v.ok else outputs_bad).add(v.output)
-            if not v.ok:
+            if "not-float64" in v.tags:
+                f.not_float64.add(v.output)
+            if not v.ok or "not-float64" in v.tags:
                 f.patterns.setdefault(v.output, set()).update(v.tags | {v.stage})
         if c.behaviour and c.status != "ok":
             f.failed_behaviours.add(c.behaviour)
         f.raised.update(c.raised)
         f.mutated_inputs.update(c.mutated)
+    _agree_on_factors(f, cases)
     f.wrong_outputs = outputs_bad
     f.right_outputs = outputs_ok - outputs_bad
     verdicts = [c.consistent for c in cases if c.consistent is not None]
@@ -203,6 +246,18 @@ def find(function, cases):
     return f
 
 
+def _agree_on_factors(finding, cases):
+    """A factor that names several sizes in one case (1/N and 1/2 when N = 2) keeps
+    only the names every case with a factor agrees on, so one bug gets one name."""
+    for output, tags in finding.patterns.items():
+        named = [{t for t in v.tags if t.startswith("scale:")} for c in cases for v in c.verdicts
+                 if v.output == output and not v.ok]
+        named = [n for n in named if n]
+        common = set.intersection(*named) if named else set()
+        if common:
+            tags -= {t for t in tags if t.startswith("scale:")} - common
+
+
 def explain(function, cases, finding):
     """Student-facing sentences for a function that lost points."""
     if finding.status == "missing" and all(c.status == "missing" for c in cases):
@@ -211,11 +266,12 @@ def explain(function, cases, finding):
         return [f"`{function}` is not implemented yet (it raises NotImplementedError)"]
     lines = []
     n = len(cases)
-    # Wrong outputs: the worst case's message, and how many cases it affects.
+    # Wrong outputs (and right ones of the wrong dtype): the worst case's message,
+    # and how many cases it affects.
     by_output = {}
     for c in cases:
         for v in c.verdicts:
-            if not v.ok:
+            if not v.ok or "not-float64" in v.tags:
                 by_output.setdefault(v.output, []).append((c, v))
     for output, items in by_output.items():
         case, worst = max(items, key=lambda cv: (cv[1].stage == "values", cv[1].error))

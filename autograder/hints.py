@@ -10,7 +10,7 @@ values or reference code: they are written once, here, for every student.
 Three kinds of rules, tried in this order:
 - RULES: specific to one function and one shape of evidence;
 - OUTPUT_RULES: a pattern tag on any output of any function ("sign",
-  "transpose", a factor of N, float32, ...); the text names the output;
+  "transpose", a factor of N, not float64, ...); the text names the output;
 - FALLBACKS: one per function, used only when no specific rule matched.
 
 A function whose wrong values are fully explained by another function
@@ -116,6 +116,9 @@ CARRY_STATE = ("Carry the state: every step starts from the state the previous s
 NO_H0_IN_H = "h holds the states h_1 .. h_T, shape (N, T, H): h0 is not included."
 IN_PLACE = ("Never write into an argument in place (no +=, *= or slice assignment on it): the caller "
             "still needs its values. Build new arrays, or work on a copy.")
+CONTAINER_CHANGED = ("Leave a dict or list you were given as it was: no assignment to its entries "
+                     "(grads[k] = ...), and no +=, *= or slice assignment on its arrays, which changes them in "
+                     "place. Build a new dict of new arrays and return that.")
 RAISE_NONPOSITIVE = "Raise ValueError when {limit} <= 0; test `not {limit} > 0`, which also rejects NaN."
 
 
@@ -150,7 +153,7 @@ RULES = (
          "Raise ValueError for an activation name it does not know instead of returning a number."),
 
     # q1 ------------------------------------------------------------------
-    Rule("rnn_step_forward", lambda f: "h_next" in f.wrong_outputs and "float32" not in f.patterns.get("h_next", ()),
+    Rule("rnn_step_forward", _wrong("h_next"),
          "h_next = tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h): each weight has shape (H, input size), "
          "so it is transposed when it multiplies the rows of x or h_prev; keep the bias b_h and the tanh."),
     Rule("rnn_step_backward", _wrong("dx", "dh_prev", "dW_xh", "dW_hh", "db_h"),
@@ -213,8 +216,10 @@ RULES = (
          _all(_right("grads['W_c']", "grads['b_c']"), _any_wrong(*_grads("f", "i", "o"))),
          "Each sigmoid gate needs its derivative: the gradient of its pre-activation is the gradient "
          "of the gate times s * (1 - s), with s the gate's value."),
-    Rule("lstm_forward", _all(_wrong("h"), lambda f: not f.pattern("h", "shape")),
-         "Start from c_0 = 0 (zeros, not h0) and carry both h and c from each step to the next."),
+    Rule("lstm_forward", lambda f: f.pattern("h", "c0-from-h0"),
+         "Start from c_0 = 0 (zeros, not h0): the cell state has no initial value of its own."),
+    Rule("lstm_forward", _all(_wrong("h"), lambda f: not f.pattern("h", "shape"), _only_when("T>1")),
+         "Carry both states: every step starts from the h and the c the previous step returned."),
     *_sequence_rules("lstm", _grads("f", "i", "c", "o"), carries_h_only=False),
     Rule("lstm_backward",
          _all(_any_wrong("dx", "dh0"), lambda f: _order_of_bptt(f) or _failed("keeps-gradient")(f)),
@@ -254,7 +259,8 @@ RULES = (
     Rule("clip_grad_value", _failed("raises-on-nonpositive"), RAISE_NONPOSITIVE.format(limit="clip_value")),
 
     # any function ------------------------------------------------------------
-    Rule(None, lambda f: bool(f.mutated_inputs), IN_PLACE),
+    Rule(None, lambda f: any("[" not in m for m in f.mutated_inputs), IN_PLACE),
+    Rule(None, lambda f: any("[" in m for m in f.mutated_inputs), CONTAINER_CHANGED),
 )
 
 
@@ -265,8 +271,8 @@ def _is_gradient(output):
 OUTPUT_RULES = (
     OutputRule(("near",), "`{output}` is close but not within the tolerance: look for float32 arithmetic "
                           "or a small term left out."),
-    OutputRule(("float32",), "`{output}` is float32: compute in float64 throughout (no astype(np.float32)); "
-                          "float32 arithmetic loses the precision the checks need."),
+    OutputRule(("not-float64",), "`{output}` should be float64: np.empty(shape) and np.zeros(shape) are "
+                              "float64 already; dtype='f', np.float32 or .astype(np.float32) make float32."),
     OutputRule(("not-finite",), "`{output}` holds NaN or inf: look for a division by something that can be "
                              "zero, or an exp that overflows."),
     OutputRule(("sign",), "`{output}` has the right size but the wrong sign: check the order of a "
@@ -274,12 +280,14 @@ OUTPUT_RULES = (
     OutputRule(("transpose",), "`{output}` is transposed: the gradient of a weight of shape (H, A) has "
                             "that same shape, da.T @ (its input)."),
     OutputRule(("zero",), "`{output}` is all zeros: it is never filled in, or its path back is cut."),
-    OutputRule(("scale:N", "scale:1/N"), "`{output}` is off by a factor of N, the batch size: sum over "
-                                         "the batch, do not average.", lambda f, o: _is_gradient(o)),
+    OutputRule(("scale:1/N",), "`{output}` is off by a factor of 1/N, N the batch size: sum over the batch, "
+                            "do not average.", lambda f, o: _is_gradient(o)),
+    OutputRule(("scale:N",), "`{output}` is off by a factor of N, the batch size: each sample's gradient "
+                          "counts once.", lambda f, o: _is_gradient(o)),
     OutputRule(("scale:T",), "`{output}` is off by a factor of T, the number of steps: the shared weights' "
                           "gradients are summed over time, once per step.", lambda f, o: _is_gradient(o)),
-    OutputRule(("scale:1/T",), "`{output}` is off by a factor of T, the number of steps: the shared weights' "
-                            "gradients are summed over time, not averaged.", lambda f, o: _is_gradient(o)),
+    OutputRule(("scale:1/T",), "`{output}` is off by a factor of 1/T, T the number of steps: the shared "
+                            "weights' gradients are summed over time, not averaged.", lambda f, o: _is_gradient(o)),
     OutputRule(("inverse",), "`{output}` is the reciprocal of the expected value: check which way the "
                           "steps are counted."),
 )
@@ -291,6 +299,8 @@ ONLY_D_EQ_H = (" It only shows when D == H, where both orientations have the sam
 FALLBACKS = {
     "rnn_forward": ("h[:, t] is the state after step t+1: run rnn_step_forward on x[:, t] and the state "
                     "of the previous step, for every t in order, and keep each step's cache."),
+    "lstm_forward": ("h[:, t] is the state after step t+1: run lstm_step_forward on x[:, t] and the h and c "
+                     "of the previous step, for every t in order, and keep each step's cache."),
     "gru_forward": ("h[:, t] is the state after step t+1: run gru_step_forward on x[:, t] and the state "
                     "of the previous step, for every t in order, and keep each step's cache."),
     "rnn_backward": ("Each step's backward needs that step's own cache (the x_t, h_{t-1} and h_t of "
@@ -345,11 +355,13 @@ def hints_for(finding: Finding) -> list:
         elif rule.function == finding.function and not explained and rule.when(finding):
             add(rule.text)
             matched = True
-    for output in sorted(finding.wrong_outputs):
+    for output in sorted(finding.wrong_outputs | finding.not_float64):
         tags = finding.patterns.get(output, set())
+        if output not in finding.wrong_outputs:
+            tags = tags & {"not-float64"}          # right values: only the dtype to fix
         for rule in OUTPUT_RULES:
             hit = set(rule.tags) & tags
-            if hit and ("float32" in hit or not explained) and rule.when(finding, output):
+            if hit and ("not-float64" in hit or not explained) and rule.when(finding, output):
                 text = rule.text.format(output=output)
                 if "transpose" in hit and "D==H" in finding.only_when:
                     text += ONLY_D_EQ_H

@@ -183,7 +183,7 @@ def test_broadcasting_shapes_never_pass():
 
 @pytest.mark.parametrize("bad, stage", [
     (np.full((2, 2), np.nan), "finite"), (np.full((2, 2), np.inf), "finite"),
-    (np.ones((2, 2), dtype=np.float32), "dtype"), (np.ones((2, 2), dtype=int), "dtype"),
+    (2 * np.ones((2, 2), dtype=np.float32), "values"), (np.ones((2, 2), dtype=int), "dtype"),
     ([[1.0, 1.0], [1.0, 1.0]], "type"), (None, "type"), ("1", "type"),
 ])
 def test_the_first_failing_stage_decides(bad, stage):
@@ -234,7 +234,7 @@ def test_a_step_bug_costs_full_points_once():
     step, seq = grade.functions["rnn_step_backward"], grade.functions["rnn_backward"]
     assert step.score < 0.9 * step.max_score
     assert seq.score >= CONSISTENT_BACKWARD_CREDIT * seq.max_score * 0.9
-    assert any("chains your `rnn_step_backward` correctly" in line for line in seq.feedback)
+    assert any("matches what your `rnn_step_backward` gives when chained" in line for line in seq.feedback)
 
 
 JUNK = [
@@ -331,7 +331,8 @@ def test_norms_built_on_a_wrong_jacobian_are_charged_once():
     assert jac.score < 0.5 * jac.max_score
     assert gn.finding.consistent_with_own_forward is True
     assert CONSISTENT_BACKWARD_CREDIT * gn.max_score * 0.6 <= gn.score < gn.max_score
-    assert any("chains your `rnn_forward` and `hidden_jacobian` correctly" in line for line in gn.feedback)
+    assert any("matches what your `rnn_forward` and `hidden_jacobian` give when chained" in line
+               for line in gn.feedback)
 
 
 def test_a_student_that_mutates_its_inputs_cannot_change_the_hidden_cases():

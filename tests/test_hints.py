@@ -92,11 +92,27 @@ def test_rnn_step_forward_equation():
     assert "w_hh.t" in text and "b_h" in text
 
 
-def test_float32_is_named_and_not_the_equation():
-    f = wrong("rnn_step_forward", {"h_next"}, patterns={"h_next": {"float32", "type", "dtype"}})
+def test_float32_with_right_values_gets_the_dtype_hint_only():
+    """A float32 output whose values are right: say how to return float64, nothing about the maths."""
+    f = Finding("rnn_step_forward", status="wrong", right_outputs={"h_next"}, not_float64={"h_next"},
+                patterns={"h_next": {"not-float64", "dtype"}})
     text = joined(f)
-    assert "float64" in text
+    assert "`h_next` should be float64" in text and "dtype='f'" in text
     assert "b_h" not in text
+
+
+def test_float32_with_wrong_values_gets_both_hints():
+    f = wrong("rnn_step_forward", {"h_next"}, not_float64={"h_next"}, patterns={"h_next": {"not-float64"}})
+    text = joined(f)
+    assert "`h_next` should be float64" in text and "b_h" in text
+
+
+def test_a_float32_forward_with_right_values_is_not_blamed_by_its_backward():
+    """'Fix the forward first' only when the forward's values are wrong, not only its dtype."""
+    f = wrong("lstm_backward", {"dx"}, {"dx", "dh0"}, forward_ok=True)
+    assert "forward first" not in joined(f)
+    f = wrong("lstm_backward", {"dx"}, {"dx", "dh0"}, forward_ok=False)
+    assert "forward first" in joined(f)
 
 
 def test_shared_weights_accumulate():
@@ -139,6 +155,13 @@ def test_mutation_hint_for_any_function():
         assert "in place" in joined(f)
 
 
+def test_a_changed_dict_entry_gets_the_dict_hint_not_only_the_in_place_one():
+    """grads[k] = ... changes the caller's dict without writing into any array: say so."""
+    text = joined(Finding("clip_grad_norm", status="wrong", mutated_inputs={"grads['W_hh']"}))
+    assert "dict or list you were given" in text and "grads[k] = ..." in text
+    assert "never write into an argument" not in text
+
+
 def test_jacobian_rows():
     text = joined(wrong("hidden_jacobian", {"J"}))
     assert "row i" in text and "not w_hh.t" in text
@@ -155,6 +178,14 @@ def test_decay_rate():
     assert "every norm" in text and "steps back" in text and "natural log" in text and "reciprocal" in text
     f = Finding("decay_rate", status="wrong", failed_behaviours={"raises-on-bad-norms"})
     assert "valueerror" in joined(f)
+
+
+@pytest.mark.parametrize("evidence", [dict(), dict(only_when={"T>1"}), dict(patterns={"h": {"scale:other"}}),
+                                      dict(not_float64={"h"}, patterns={"h": {"not-float64"}})],
+                         ids=["values", "T>1", "factor", "float32"])
+def test_c0_is_named_only_when_the_evidence_points_at_it(evidence):
+    """'Start from c_0 = 0' only when h equals what starting the cell from h0 gives."""
+    assert "c_0" not in joined(wrong("lstm_forward", {"h"}, **evidence))
 
 
 def test_lstm_cell_gradient_sources():
@@ -174,7 +205,8 @@ def test_lstm_sigmoid_derivative():
 
 def test_lstm_forward_and_backward():
     assert "own weights" in joined(wrong("lstm_step_forward", {"h_next", "c_next"}))
-    assert "c_0 = 0" in joined(wrong("lstm_forward", {"h"}))
+    assert "c_0 = 0" in joined(wrong("lstm_forward", {"h"}, patterns={"h": {"c0-from-h0"}}))
+    assert "carry both states" in joined(wrong("lstm_forward", {"h"}, only_when={"T>1"}))
     f = wrong("lstm_backward", {"dx", "dh0"}, failed_behaviours={"keeps-gradient"})
     assert "carry" in joined(f)
 

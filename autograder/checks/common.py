@@ -28,6 +28,7 @@ class CaseResult:
     - behaviour: name of the behaviour checked, for behaviour cases
     - consistent: for backward cases, whether the student's gradients
       match central differences of the student's own forward
+    - credited: a wrong output kept a share of its points (a credit policy)
     """
     function: str
     name: str
@@ -39,6 +40,7 @@ class CaseResult:
     features: frozenset = frozenset()
     behaviour: str | None = None
     consistent: bool | None = None
+    credited: bool = False            # some wrong output kept a share (give_credit)
     forward_ok: bool | None = None
     raised: tuple = ()
     mutated: tuple = ()
@@ -101,8 +103,8 @@ class CaseBuilder:
         self.r.verdicts.append(v)
         return v
 
-    def number(self, output, actual, expected, tol):
-        v = check_number(output, actual, expected, tol)
+    def number(self, output, actual, expected, tol, measure="relative error"):
+        v = check_number(output, actual, expected, tol, measure=measure)
         self.r.verdicts.append(v)
         return v
 
@@ -138,6 +140,7 @@ class CaseBuilder:
     def give_credit(self, output, share):
         """A wrong output still earns ``share`` of its part (consistent backward)."""
         self.credit[output] = share
+        self.r.credited = True
 
     # -- scoring ---------------------------------------------------------
     def result(self):
@@ -149,13 +152,41 @@ class CaseBuilder:
             r.fraction = (sum(parts) / len(parts) if parts else 0.0) * (0.0 if self.failed else 1.0)
             if r.status == "ok" and not all(v.ok for v in r.verdicts):
                 r.status = "wrong"
+        if r.status == "ok" and any("not-float64" in v.tags for v in r.verdicts):
+            r.status = "wrong"                       # grade_function charges DTYPE_PENALTY once
         if r.mutated:
             r.fraction *= MUTATION_CREDIT
             if r.status == "ok":
                 r.status = "wrong"
-            r.messages.append(f"`{r.function}` changed its input {', '.join(sorted(set(r.mutated)))} in place; "
-                              "work on a copy (the caller still needs it)")
+            r.messages += mutation_messages(r.function, r.mutated)
         return r
+
+
+def mutation_messages(function, mutated):
+    """What a function changed of its arguments: arrays in place, or a container's entries.
+
+    A path with an index ("grads['W_hh']", "cache[2]") is an entry of a dict
+    or list the function was given: it was written into or replaced by
+    another array (the caller's container changed either way).
+    """
+    whole, entries = set(), {}
+    for path in set(mutated):
+        base, bracket, _ = path.partition("[")
+        if bracket:
+            entries.setdefault(base, []).append(path)
+        else:
+            whole.add(path)
+    lines = []
+    if whole:
+        lines.append(f"`{function}` changed its input {', '.join(sorted(whole))} in place; "
+                     "work on a copy (the caller still needs it)")
+    for base, paths in sorted(entries.items()):
+        kind = "dict" if any("['" in p or '["' in p for p in paths) else "list"
+        verb = "holds" if len(paths) == 1 else "hold"
+        lines.append(f"`{function}` changed the {kind} `{base}` it was given ({', '.join(sorted(paths))} no "
+                     f"longer {verb} the caller's values): build and return a new {kind} instead of "
+                     "assigning to its entries or writing into its arrays")
+    return lines
 
 
 def _status_of(kind):

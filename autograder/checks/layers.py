@@ -28,7 +28,8 @@ import solutions
 
 from ..cases import SHAPES, rng_for
 from ..spec import CONSISTENT_BACKWARD_CREDIT, FORWARD_TOL, GRADIENT_TOL
-from ..compare import is_float_array
+from ..compare import as_float64
+from ..gradcheck import rel_error
 from .common import CaseBuilder, consistency
 
 
@@ -56,6 +57,15 @@ class Layer:
     sequence: bool = False
     step: "Layer | None" = None      # the step layer a sequence layer chains
     n_state: int = 1                 # recurrent state carried: (h,) or (h, c)
+    # Known mistakes of the forward, as evidence for hints: (tag, phrase,
+    # args -> the outputs that mistake gives); a wrong output that equals
+    # them gets the tag, and its message the phrase.
+    variants: tuple = ()
+
+    @property
+    def weights(self):
+        """The forward's weight arguments (W_*, b_*, params): what makes it a layer."""
+        return tuple(a for a in self.args if a == "params" or a.startswith(("W_", "b_")))
 
     def case_rng(self, sizes):
         return rng_for(self.forward, sizes.name)
@@ -92,12 +102,25 @@ def check_forward(student, layer, shapes=SHAPES):
             if values is not None:
                 for name, expected in zip(layer.outputs, outs):
                     _compare(case, name, values[name], expected, FORWARD_TOL, sizes, layer.sequence)
-                if layer.step is not None and not all(v.ok for v in case.r.verdicts):
+                got = [values[n] for n in layer.outputs]
+                _tag_variants(case, layer, args, got)
+                if layer.step is not None and not all(v.ok for v in case.r.verdicts) \
+                        and not ignores_weights(student, layer, args, got):
                     composed = compose_forward(student, layer, args)
-                    _step_credit(case, layer, composed, [values[n] for n in layer.outputs], outs,
-                                 layer.step.forward)
+                    _step_credit(case, layer, composed, got, outs, layer.step.forward)
         results.append(case.result())
     return results
+
+
+def _tag_variants(case, layer, args, got):
+    """Tag wrong outputs that equal what a known mistake (layer.variants) gives."""
+    wrong = {v.output: v for v in case.r.verdicts if v.stage == "values"}
+    for tag, phrase, mistake in layer.variants if wrong else ():
+        for name, actual, expected in zip(layer.outputs, got, mistake(*args)):
+            v, actual = wrong.get(name), as_float64(actual, np.shape(expected))
+            if v is not None and actual is not None and rel_error(actual, expected) <= FORWARD_TOL:
+                v.tags.add(tag)
+                v.message += "; " + phrase
 
 
 def run_backward(case, student, layer, args, upstream):
@@ -132,8 +155,7 @@ def check_backward(student, layer, shapes=SHAPES):
             for name, expected in zip(layer.grads, ref_grads):
                 verdicts += _compare(case, name, got[name], expected, GRADIENT_TOL, sizes,
                                      layer.sequence)
-            forward_right = all(is_float_array(a, e.shape) and np.allclose(a, e, rtol=1e-7, atol=1e-9)
-                                for a, e in zip(fwd_outs, outs))
+            forward_right = forward_matches(fwd_outs, outs)
             case.r.forward_ok = forward_right
             if not all(v.ok for v in verdicts):
                 if forward_right:        # the reference is exact, so these cannot be either
@@ -146,6 +168,35 @@ def check_backward(student, layer, shapes=SHAPES):
                              layer.step.backward)
         results.append(case.result())
     return results
+
+
+def _perturbed(value):
+    """Weights changed in every element (dicts key by key), for ignores_weights."""
+    if isinstance(value, dict):
+        return {k: _perturbed(v) for k, v in value.items()}
+    return 1.5 * value + 0.25
+
+
+def ignores_weights(student, layer, args, got):
+    """Does the student's forward give the same outputs ``got`` with other weights?
+
+    A forward that hands back its input (h_prev, or h0 at every step) or a
+    constant does not use its weights: matching it earns no credit.
+    """
+    changed = [_perturbed(a) if name in layer.weights else a for name, a in zip(layer.args, args)]
+    out = student.call(layer.forward, *changed, opaque=(len(layer.outputs),))
+    values = _unpack_quietly(out.value, len(layer.outputs) + 1) if out.ok else None
+    return values is not None and all(_same(g, v, tol=1e-12) for g, v in zip(got, values))
+
+
+def forward_matches(fwd_outs, outs):
+    """Are the student's forward outputs the reference's values (whatever their float dtype)?
+
+    A float32 forward with right values is right here: its dtype is charged
+    in its own function, and "fix the forward first" would not be true.
+    """
+    return all(as_float64(a, e.shape) is not None and np.allclose(as_float64(a), e, rtol=1e-7, atol=1e-9)
+               for a, e in zip(fwd_outs, outs))
 
 
 def _unpack_quietly(value, n):
@@ -165,6 +216,16 @@ def _consistency_credit(student, case, layer, args, upstream, got, sizes, verdic
     wrong = [v.output for v in verdicts if not v.ok]
     if wrong and all(agree.get(w) for w in wrong):
         case.r.consistent = True
+        weight_grads = [a for name, of in zip(layer.grads, layer.grad_of) if of in layer.weights
+                        for a in _flat(got[name])]
+        if not any(np.any(a) for a in weight_grads):
+            # Every weight gradient is zero and exact: the forward ignores its weights
+            # (it passes its input through, or returns a constant). Nothing to keep.
+            case.r.messages.append(
+                f"`{layer.backward}` is the exact derivative of your `{layer.forward}`, but that forward "
+                f"does not use its weights (it hands back its input or a constant), so there is nothing "
+                f"to keep yet: write the forward's equations first")
+            return
         for v in verdicts:
             # An all-zero gradient is the exact derivative of a forward that ignores
             # that input: it earns nothing (else zeros everywhere would score).
@@ -189,7 +250,8 @@ def _same(a, b, tol=1e-9):
     if len(fa) != len(fb):
         return False
     for x, y in zip(fa, fb):
-        if not (is_float_array(x) and is_float_array(y, x.shape)):
+        x, y = as_float64(x), as_float64(y, np.shape(x))
+        if x is None or y is None:
             return False
         if np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)), initial=0.0) > tol:
             return False
@@ -210,8 +272,9 @@ def _step_credit(case, layer, composed, got, expected, step_function):
         if not v.ok:
             case.give_credit(v.output, CONSISTENT_BACKWARD_CREDIT)
     case.r.consistent = True
-    case.r.messages.append(f"`{case.r.function}` chains your `{step_function}` correctly; its values are "
-                           f"off because `{step_function}` is (fix that first), so it keeps part of its points")
+    case.r.messages.append(f"`{case.r.function}` matches what your `{step_function}` gives when chained over "
+                           f"time, so it is off only because `{step_function}` is: fix that first; "
+                           "it keeps part of its points")
 
 
 def _split_step_args(layer, args):
@@ -241,9 +304,10 @@ def _chain_step_forwards(student, layer, args):
 def compose_forward(student, layer, args):
     """The sequence forward obtained by chaining the student's step forward; None if a call fails."""
     chained = _chain_step_forwards(student, layer, args)
-    if chained is None or not all(is_float_array(h, np.shape(args[1])) for h in chained[0]):
+    states = [as_float64(h, np.shape(args[1])) for h in chained[0]] if chained is not None else [None]
+    if any(h is None for h in states):
         return None
-    return [np.stack(chained[0], axis=1)]
+    return [np.stack(states, axis=1)]
 
 
 def compose_backward(student, layer, args, upstream):
@@ -267,14 +331,16 @@ def compose_backward(student, layer, args, upstream):
         if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != 1 + layer.n_state + n_weights:
             return None
         dx[t], *rest = out.value
-        d_state, step_weights = list(rest[:layer.n_state]), list(rest[layer.n_state:])
-        if not all(is_float_array(d, (N, H)) for d in d_state):
+        d_state = [as_float64(d, (N, H)) for d in rest[:layer.n_state]]
+        step_weights = list(rest[layer.n_state:])
+        if any(d is None for d in d_state):
             return None
         try:                               # the weights are shared: accumulate over time
             d_weights = step_weights if d_weights is None else [_add(a, b) for a, b in zip(d_weights, step_weights)]
         except (TypeError, ValueError, KeyError):
             return None
-    if not all(is_float_array(d, np.shape(dx[0])) for d in dx):
+    dx = [as_float64(d, np.shape(dx[0])) for d in dx]
+    if any(d is None for d in dx):
         return None
     return [np.stack(dx, axis=1), d_state[0], *d_weights]
 
@@ -282,6 +348,7 @@ def compose_backward(student, layer, args, upstream):
 def _add(a, b):
     if isinstance(a, dict):
         return {k: _add(a[k], b[k]) for k in a}
-    if not (is_float_array(a) and is_float_array(b, a.shape)):
+    a, b = as_float64(a), as_float64(b, np.shape(a))
+    if a is None or b is None:
         raise ValueError("not addable gradients")
     return a + b
