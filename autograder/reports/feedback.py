@@ -49,7 +49,9 @@ def reason(result):
 # -- Markdown ----------------------------------------------------------------
 
 _CODE_SPAN = re.compile(r"`[^`]+`")
-_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!#])")
+# Markdown/HTML specials; "_" only where it could start or end emphasis
+# (between two letters or digits, as in W_hh, it never does).
+_SPECIAL = re.compile(r"([\\`*\[\]<>&|~!#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _BLOCK_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 
 
