@@ -418,3 +418,11 @@ def test_no_text_in_any_place_changes_the_markdown_s_structure(graded):
         assert sum(t["output"].count("\n") + 1 for t in gs["tests"]) == n_items
 
     check()
+
+
+def test_the_norms_plot_skips_values_without_a_logarithm():
+    svg = report.norms_svg({"yours": [float("inf"), float("nan"), 0.0, -1.0, 1e300, 10.0, 1.0],
+                            "expected": [1.0, 2.0, 4.0]})
+    assert svg.startswith("<svg") and "inf" not in svg and "nan" not in svg
+    assert svg.count(">1e") <= 10                          # a 1e300 norm does not make 300 ticks
+    assert report.norms_svg({"yours": [float("inf"), float("nan")]}) == ""
