@@ -22,7 +22,7 @@ LINE_LIMIT = 1000          # characters of one feedback line
 BLOCK_LIMIT = 4000         # characters of a reason or a note
 REASON_LABEL = ("This submission could not be graded. The reason "
                 "(it may quote the submission's own messages):")
-NOTES_LABEL = ("Remarks from loading the submission "
+NOTES_LABEL = ("Remarks about this submission "
                "(they may quote the submission's own output and messages):")
 
 
