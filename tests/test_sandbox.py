@@ -351,7 +351,8 @@ def test_protections_as_root(student):
     assert student.isolation == "root"
     prot = " ".join(student.protections)
     for words in ("PID namespace", "network namespace", "mount namespace", "chroot",
-                  "user nobody", "resource limits", "no new privileges"):
+                  "user of its own", "resource limits", "no new privileges",
+                  "IPC namespace", "keyrings of its own"):
         assert words in prot
 
 

@@ -16,33 +16,61 @@ never pickle); anything else stays in the child behind a StudentRef.
 Isolation modes (Limits.isolation, "auto" picks the first available):
 
 "root" (the grader runs as root; what ``rnngrade`` does on the CI machine)
-  - new mount, network and PID namespaces (``unshare``); the worker is PID 1
-    of its namespace, so killing it kills everything the submission started
+  - new mount, network, PID and IPC namespaces (``unshare``); the worker is
+    PID 1 of its namespace, so killing it kills everything the submission
+    started; System V shared memory, message queues and semaphores are the
+    child's own and are destroyed with it
   - a private root file system (chroot): read-only system folders, the
     Python installation and the virtual environment; nothing else of the
     machine: not the repository (answer key, tests, grader data, .git),
     not the grader's output folder, not other users' files
-  - a private, size-limited /tmp as working folder, gone with the namespace
+  - a private, size-limited /tmp as working folder and a private /dev/shm,
+    gone with the namespace
   - no network at all (only a loopback interface that is down)
-  - user nobody, no supplementary groups, no capabilities, no new
-    privileges (setuid binaries do nothing)
-  - rlimits: address space, CPU time, file size, open files, processes
+  - a uid of its own (600000 + a slot leased with flock, uids.py): no
+    running submission shares a uid with another, so none shares a user
+    keyring or RLIMIT_NPROC; a session keyring of its own; the uid's user
+    keyrings are cleared when the child ends and again before the uid's
+    next use. No supplementary groups, no capabilities, no new privileges
+  - control groups (cgroups.py, where the machine has them: v2 with the
+    memory/pids controllers handed down, else v1 memory and pids): the
+    memory (no swap) and the processes of the whole process tree are
+    limited together; when the OOM killer acts in the group, the whole
+    child is killed and the call fails saying the memory limit was hit
+  - rlimits per process: address space, CPU time, file size, open files,
+    processes
   - minimal environment, ``python -I -S``; stdout/stderr captured, capped
 "userns" (not root, but unprivileged user namespaces are allowed)
-  - the same namespaces and private root; instead of user nobody the child
-    keeps uid 0 of its own user namespace with every capability dropped
-    (bounding set emptied, securebits locked), which confers nothing
+  - the same namespaces (IPC included) and private root; instead of a uid
+    of its own the child keeps uid 0 of its own user namespace with every
+    capability dropped (bounding set emptied, securebits locked), which
+    confers nothing; its user keyring belongs to that user namespace and
+    its session keyring is its own
+  - no control groups (creating them needs root): memory and processes
+    are limited per process by rlimits only
 "none" (neither): a separate process with rlimits, a minimal environment,
   ``python -I -S``, its own process group and a temporary working folder;
-  its descendants are frozen and killed at the end. It can read whatever
-  the grading user can, use the network, and signal the user's processes.
-  As root, mode "none" still drops to user nobody.
+  its descendants are frozen and killed at the end; its own session
+  keyring. It can read whatever the grading user can, use the network,
+  signal the user's processes, and shares System V IPC, /dev/shm, /tmp
+  and the user keyring with the grading user and every other submission.
+  As root, mode "none" still gets a uid of its own, an IPC namespace
+  (``unshare --ipc``), the control groups, and what its uid left in /tmp,
+  /var/tmp and /dev/shm is deleted when it ends; concurrent submissions
+  can still exchange files there (no mount namespace).
+
+Every mode: the working folder (``<tmp>/rnngrade-sandbox-<pid>-*``) and
+control groups (``rnngrade-<pid>-<n>``) are removed when the child ends;
+a grading process killed before it could clean up leaves them to the next
+one, which removes those whose owner is dead (spawn.sweep_stale).
 
 ``student.protections`` lists what was in place for a submission.
 
 Modules: limits (Limits), notebook (reading .py/.ipynb in the parent),
 protocol (frames and values), launcher (SandboxedStudent, the parent side),
-boot, worker and confine (the child side only).
+spawn (starting, killing and cleaning up children), uids (a uid per
+child), cgroups (limits of the process tree), boot, worker and confine
+(the child side only).
 """
 
 __all__ = ["SandboxedStudent", "StudentRef", "SandboxError", "Limits", "isolation_mode",

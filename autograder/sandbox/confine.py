@@ -14,7 +14,9 @@ build_root   a private root file system: an empty tmpfs holding read-only
              listed in cfg["hide"] that are still visible (e.g. an answer
              key installed into site-packages) get an empty tmpfs on top.
 set_rlimits  address space, CPU, file size, open files, processes, no core
-drop_to_user setgroups([]), setgid, setuid (root mode: user nobody)
+drop_to_user setgroups([]), setgid, setuid to the uid leased for this
+             child alone (uids.py), then clear that uid's user keyrings:
+             a key a earlier submission left under the same uid is gone
 drop_caps    empty capability sets and bounding set (userns mode, where
              the child is "root" of its own user namespace)
 """
@@ -29,6 +31,7 @@ libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
                        ctypes.c_ulong, ctypes.c_char_p]
 libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong,
                        ctypes.c_ulong, ctypes.c_ulong]
+libc.syscall.restype = ctypes.c_long
 
 MS_RDONLY = 1
 MS_NOSUID = 2
@@ -246,6 +249,54 @@ def drop_to_user(uid, gid):
         raise ConfineError("could not change user")
     if _cap_eff() not in (0, None):
         raise ConfineError("capabilities remain after changing user")
+    clear_user_keyrings()
+
+
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}.get(os.uname().machine)
+KEYCTL_JOIN_SESSION_KEYRING = 1
+KEYCTL_CLEAR = 7
+KEY_SPEC_USER_KEYRING = -4
+KEY_SPEC_USER_SESSION_KEYRING = -5
+
+
+def keyctl(op, arg2=0):
+    """The keyctl system call (no libkeyutils needed); -1 when unavailable."""
+    if SYS_KEYCTL is None:
+        return -1
+    return libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(op), ctypes.c_long(arg2),
+                        ctypes.c_long(0), ctypes.c_long(0), ctypes.c_long(0))
+
+
+def join_new_session_keyring():
+    """Leave the grading process's session keyring for a new, empty one
+    (a session keyring is inherited by every child and grants its
+    possessors access whatever their uid)."""
+    if keyctl(KEYCTL_JOIN_SESSION_KEYRING) < 0 and ctypes.get_errno() != 38:   # ENOSYS
+        raise ConfineError(f"could not join a new session keyring: "
+                           f"{os.strerror(ctypes.get_errno())}")
+
+
+def clear_user_keyrings():
+    """Empty this uid's user and user-session keyrings (they outlive the
+    uid's processes in the kernel)."""
+    for ring in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
+        if keyctl(KEYCTL_CLEAR, ring) != 0 and ctypes.get_errno() != 38:   # ENOSYS
+            raise ConfineError(f"could not clear keyring {ring}: "
+                               f"{os.strerror(ctypes.get_errno())}")
+
+
+def kernel_state(cfg):
+    """The protections against state shared through the kernel (set up by
+    the grading process and boot.py; cfg says which hold)."""
+    prot = []
+    if cfg.get("ipc"):
+        prot.append("IPC namespace (System V shared memory, queues and semaphores "
+                    "of its own, gone with it)")
+    if cfg.get("keyring"):
+        prot.append("keyrings of its own")
+    for what in cfg.get("tree", ()):
+        prot.append(f"control group: {what} of the whole process tree limited")
+    return prot
 
 
 class _CapHeader(ctypes.Structure):

@@ -8,17 +8,10 @@ protections in each isolation mode.
 """
 
 import atexit
-import fcntl
 import os
-import pwd
 import secrets
 import selectors
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import weakref
 from pathlib import Path
@@ -28,6 +21,9 @@ import numpy as np
 from autograder.sandbox import protocol as P
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.notebook import read_submission
+from autograder.sandbox.spawn import (  # re-exported: SandboxError, isolation_mode...
+    SandboxError, _close_child, _site_dirs, _spawn_child, _take_spare, _terminate,
+    discard_spares, identity, isolation_mode, prestart)
 from autograder.student import LoadReport, Outcome
 
 PACKAGE_DIR = Path(__file__).resolve().parent           # .../autograder/sandbox
@@ -35,19 +31,7 @@ AUTOGRADER_DIR = PACKAGE_DIR.parent                      # .../autograder
 IMPORT_ROOT = AUTOGRADER_DIR.parent                      # holds the autograder package
 # folders of the repository that hold the answer key and grader data
 SECRET_DIRS = ("solutions", "autograder", "tests", "assignments", "bench")
-SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-# see boot.py; the student's stderr is a separate pipe so that unshare's own
-# messages and startup failures go to the diagnostics pipe instead
-BOOT = ("import sys;a=sys.argv;sys.path.insert(0,a[1]);"
-        "from autograder.sandbox.boot import main;main(a[1:])")
-
 _LIVE = weakref.WeakSet()
-
-
-class SandboxError(RuntimeError):
-    """The sandbox itself could not be set up (a problem of the grading
-    machine, never of the submission: no submission code has run)."""
 
 
 class StudentRef:
@@ -83,62 +67,7 @@ class _StaleRef(Exception):
     pass
 
 
-class _Child:
-    """One running worker process and its pipes."""
-
-    def __init__(self):
-        self.proc = None
-        self.mode = "none"
-        self.tmpdir = None
-        self.gen = 0
-        self.req_w = self.resp_r = self.pidfd = self.err_r = None
-        self.out_r = self.diag_r = None
-        self.diag = b""
-        self.sel = None
-        self.reader = None
-        self.outbuf = b""
-        self.want_write = False
-        self.dead = False
-        self.resp_eof = False
-
-
 # ------------------------------------------------------------------ setup
-
-_MODE_CACHE = {}
-
-
-def _unshare_path():
-    return shutil.which("unshare", path=SYSTEM_PATH)
-
-
-def _userns_works(unshare):
-    if "userns" not in _MODE_CACHE:
-        try:
-            r = subprocess.run([unshare, "--user", "--map-root-user", "--mount", "--net",
-                                "--pid", "--fork", "true"], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               timeout=10, env={"PATH": SYSTEM_PATH})
-            _MODE_CACHE["userns"] = r.returncode == 0
-        except (OSError, subprocess.SubprocessError):
-            _MODE_CACHE["userns"] = False
-    return _MODE_CACHE["userns"]
-
-
-def isolation_mode(requested="auto"):
-    """The isolation mode this machine gives for a requested mode."""
-    unshare = _unshare_path()
-    if requested == "none":
-        return "none"
-    if requested in ("auto", "root") and os.geteuid() == 0 and unshare:
-        return "root"
-    if requested == "root":
-        raise SandboxError("isolation 'root' needs root and the unshare command")
-    if requested in ("auto", "userns") and unshare and _userns_works(unshare):
-        return "userns"
-    if requested == "userns":
-        raise SandboxError("isolation 'userns' needs unprivileged user namespaces")
-    return "none"
-
 
 def _repo_root():
     """The repository folder holding the autograder, or None when installed."""
@@ -215,137 +144,6 @@ def _bind_paths():
     return sorted(out, key=len)
 
 
-def _site_dirs():
-    dirs = [p for p in sys.path
-            if p and os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")]
-    np_site = os.path.dirname(os.path.dirname(np.__file__))
-    if np_site not in dirs:
-        dirs.append(np_site)
-    return ":".join(d for d in dirs if ":" not in d)
-
-
-def _nobody():
-    try:
-        pw = pwd.getpwnam("nobody")
-        return pw.pw_uid, pw.pw_gid
-    except KeyError:
-        return 65534, 65534
-
-
-def _tasks_of_uid(uid):
-    """Processes and threads of a user (RLIMIT_NPROC counts them all)."""
-    n = 0
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                st = os.stat(f"/proc/{name}")
-                if st.st_uid == uid:
-                    n += len(os.listdir(f"/proc/{name}/task"))
-            except OSError:
-                pass
-    return n
-
-
-def _child_env(home):
-    return {
-        "PATH": SYSTEM_PATH, "HOME": home, "TMPDIR": home,
-        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-        "MPLBACKEND": "Agg", "MPLCONFIGDIR": home + "/.matplotlib",
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "NUMEXPR_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
-    }
-
-
-# ------------------------------------------------------------------ processes
-
-def _proc_table():
-    """pid -> (ppid, pgrp) for every process we can see."""
-    table = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                data = f.read()
-        except OSError:
-            continue
-        rest = data[data.rfind(b")") + 2:].split()
-        try:
-            table[int(name)] = (int(rest[1]), int(rest[2]))
-        except (IndexError, ValueError):
-            pass
-    return table
-
-
-def _children_of(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(x) for x in f.read().split()]
-    except (OSError, ValueError):
-        return [p for p, (ppid, _) in _proc_table().items() if ppid == pid]
-
-
-def _kill_tree(root, pgid):
-    """Freeze then kill root, its descendants and its process group
-    (mode "none": no PID namespace does it for us)."""
-    stopped = set()
-    for _ in range(100):
-        table = _proc_table()
-        family = {root} if root in table else set()
-        family |= {p for p, (_, g) in table.items() if g == pgid}
-        grew = True
-        while grew:
-            kids = {p for p, (pp, _) in table.items() if pp in family} - family
-            grew = bool(kids)
-            family |= kids
-        family.discard(os.getpid())
-        new = family - stopped
-        if not new:
-            break
-        for p in new:
-            try:
-                os.kill(p, signal.SIGSTOP)
-            except OSError:
-                pass
-            stopped.add(p)
-    for p in stopped:
-        try:
-            os.kill(p, signal.SIGKILL)
-        except OSError:
-            pass
-    # SIGKILL is delivered asynchronously: wait until each is dead (a zombie
-    # or gone), so that nothing is still running when close() returns
-    deadline = time.monotonic() + 3
-    pending = set(stopped)
-    while pending and time.monotonic() < deadline:
-        for p in list(pending):
-            try:
-                with open(f"/proc/{p}/stat", "rb") as f:
-                    state = f.read().rsplit(b")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                state = b"X"
-            if state in (b"Z", b"X"):
-                pending.discard(p)
-        if pending:
-            time.sleep(0.002)
-
-
-def _rmtree(path):
-    def fix(func, p, exc_info):
-        try:
-            os.chmod(os.path.dirname(p), 0o700)
-            os.chmod(p, 0o700)
-        except OSError:
-            pass
-        try:
-            func(p)
-        except OSError:
-            pass
-    shutil.rmtree(path, onerror=fix)
-    if os.path.exists(path):
-        shutil.rmtree(path, ignore_errors=True)
-
-
 _CONTROL = {c: "\ufffd" for c in range(32) if c not in (9, 10)} | {127: "\ufffd"}
 
 
@@ -353,115 +151,6 @@ def _clean(text):
     """A child's text made safe to print: no lone surrogates, no control
     characters (terminal escapes) other than tab and newline."""
     return text.encode("utf-8", "replace").decode("utf-8").translate(_CONTROL)
-
-
-def _describe_exit(rc):
-    if rc is None:
-        return "closed its channel to the grader"
-    if rc < 0:
-        try:
-            name = signal.Signals(-rc).name
-        except ValueError:
-            name = "unknown signal"
-        text = f"was killed by signal {-rc} ({name})"
-        if -rc == signal.SIGXCPU:
-            text += ": it used up its CPU time"
-        return text
-    return f"exited with status {rc}"
-
-
-# ------------------------------------------------------------------ spawning
-
-def _spawn_child(mode):
-    """Start a worker process (numpy loads at once); it waits for setup."""
-    child = _Child()
-    child.mode = mode
-    child.tmpdir = tempfile.mkdtemp(prefix="rnngrade-sandbox-")
-    if child.mode == "none" and os.geteuid() == 0:
-        # without namespaces, root still drops to nobody (see worker.setup)
-        os.chown(child.tmpdir, *_nobody())
-    home = "/tmp/work" if child.mode != "none" else child.tmpdir
-    req_r, req_w = os.pipe2(os.O_CLOEXEC)
-    resp_r, resp_w = os.pipe2(os.O_CLOEXEC)
-    err_r, err_w = os.pipe2(os.O_CLOEXEC)
-    supervise = "0" if child.mode == "none" else "1"
-    argv = [sys.executable, "-I", "-S", "-B", "-c", BOOT, str(IMPORT_ROOT),
-            _site_dirs(), str(req_r), str(resp_w), str(err_w), supervise]
-    if child.mode == "root":
-        argv = [_unshare_path(), "--mount", "--net", "--pid"] + argv
-    elif child.mode == "userns":
-        argv = [_unshare_path(), "--user", "--map-root-user", "--mount", "--net",
-                "--pid"] + argv
-    try:
-        child.proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            pass_fds=(req_r, resp_w, err_w), cwd=child.tmpdir, env=_child_env(home),
-            start_new_session=True, close_fds=True)
-    except OSError as exc:
-        for fd in (req_w, resp_r, err_r):
-            os.close(fd)
-        _rmtree(child.tmpdir)
-        raise SandboxError(f"could not start the sandbox process: {exc}") from None
-    finally:
-        for fd in (req_r, resp_w, err_w):
-            os.close(fd)
-    child.req_w, child.resp_r, child.err_r = req_w, resp_r, err_r
-    child.out_r, child.diag_r = child.proc.stdout.fileno(), child.proc.stderr.fileno()
-    os.set_blocking(req_w, False)
-    os.set_blocking(resp_r, False)
-    child.pidfd = os.pidfd_open(child.proc.pid)
-    child.sel = selectors.DefaultSelector()
-    child.sel.register(resp_r, selectors.EVENT_READ, "resp")
-    child.sel.register(child.pidfd, selectors.EVENT_READ, "dead")
-    for fd, what in ((child.out_r, "out"), (child.err_r, "err"), (child.diag_r, "diag")):
-        os.set_blocking(fd, False)
-        try:
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-        except OSError:
-            pass
-        child.sel.register(fd, selectors.EVENT_READ, what)
-    return child
-
-
-# ------------------------------------------------------------------ spare children
-
-_SPARES = {}                     # isolation mode -> a started, not yet set up child
-_SPARE_LOCK = threading.Lock()
-
-
-def prestart(mode):
-    """Start a spare child for the next SandboxedStudent of this isolation
-    mode, so that its Python and numpy start-up overlaps other work."""
-    with _SPARE_LOCK:
-        if mode in _SPARES:
-            return
-    child = _spawn_child(mode)
-    with _SPARE_LOCK:
-        if mode not in _SPARES:
-            _SPARES[mode] = child
-            return
-    _terminate(child)
-    _close_child(child)
-
-
-def _take_spare(mode):
-    with _SPARE_LOCK:
-        child = _SPARES.pop(mode, None)
-    if child is not None and child.proc.poll() is not None:
-        _terminate(child)
-        _close_child(child)
-        child = None
-    return child
-
-
-def discard_spares():
-    """Kill the spare children started by prestart (also done at exit)."""
-    with _SPARE_LOCK:
-        spares = list(_SPARES.values())
-        _SPARES.clear()
-    for child in spares:
-        _terminate(child)
-        _close_child(child)
 
 
 # ------------------------------------------------------------------ the student
@@ -719,20 +408,13 @@ class SandboxedStudent:
 
     def _config(self, child):
         L = self.limits
-        uid, gid = _nobody()
-        mode = child.mode
-        processes = L.processes
-        if mode == "none" and os.geteuid() != 0:
-            # RLIMIT_NPROC counts every process of the user: leave room for ours
-            processes = L.processes + _tasks_of_uid(os.getuid())
-        elif mode == "none":
-            processes = L.processes + _tasks_of_uid(uid)
+        who = identity(child, L)      # uid, user, kernel state; limits the process tree
+        processes = who.pop("processes")
         return {
-            "mode": mode, "root": child.tmpdir, "cwd": child.tmpdir,
+            **who, "mode": child.mode, "root": child.tmpdir, "cwd": child.tmpdir,
             "binds": _bind_paths(), "hide": _hidden_paths(L.forbidden_imports),
             "forbidden": list(L.forbidden_imports),
             "tmp_bytes": L.tmp_bytes, "message_bytes": L.message_bytes,
-            "uid": uid, "gid": gid, "user": "nobody",
             "rlimits": {"memory_bytes": L.memory_bytes, "file_bytes": L.file_bytes,
                         "open_files": L.open_files, "processes": processes,
                         "cpu_seconds": L.cpu_seconds},
@@ -1021,57 +703,6 @@ class SandboxedStudent:
         self._drain_output(child)
         _close_child(child)
         return how
-
-
-def _terminate(child, died=False):
-    """Kill a child and every process it started; return how it ended (for
-    messages). died: the channel closed or the process ended by itself, so
-    give it a moment to finish dying first. Its pipes stay open (see
-    _close_child) so that what it printed last can still be read."""
-    proc = child.proc
-    closed_channel = False
-    if died:
-        try:
-            proc.wait(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            closed_channel = True
-    if child.mode == "none":
-        if proc.poll() is None:
-            _kill_tree(proc.pid, proc.pid)
-    elif proc.poll() is None:
-        # the worker is PID 1 of its namespace: killing it kills every
-        # process in the namespace; the supervisor (boot.py) exits once
-        # it has reaped the worker
-        for pid in _children_of(proc.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-    try:
-        proc.wait(timeout=3)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        proc.wait()
-    return "closed its channel to the grader" if closed_channel else _describe_exit(proc.returncode)
-
-
-def _close_child(child):
-    """Close a dead child's pipes and delete its folder."""
-    if child.sel is None:
-        return
-    child.sel.close()
-    child.sel = None
-    for fd in (child.req_w, child.resp_r, child.pidfd, child.err_r):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    child.proc.stdout.close()
-    child.proc.stderr.close()
-    _rmtree(child.tmpdir)
 
 
 @atexit.register

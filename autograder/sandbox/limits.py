@@ -24,19 +24,23 @@ class Limits:
     - submission_seconds: everything the submission's code runs for
       (loads, reloads after a crash, and all calls)
     - load_seconds: running the submission's cells/module once
-    - memory_bytes: address space of the child (RLIMIT_AS)
+    - memory_bytes: address space of each process (RLIMIT_AS) and, as
+      root where control groups exist, the memory of the child's whole
+      process tree together (cgroup memory limit, no swap)
     - cpu_seconds: CPU time of the child process (RLIMIT_CPU)
     - file_bytes: largest file the child may write (RLIMIT_FSIZE)
     - open_files: file descriptors (RLIMIT_NOFILE)
     - processes: processes/threads of the child's user (RLIMIT_NPROC;
-      only effective for a non-root user, i.e. after dropping to nobody)
+      only effective for a non-root user, i.e. after dropping to the
+      child's own uid) and, as root where control groups exist, of its
+      whole process tree (pids controller)
     - output_bytes: stdout + stderr kept from the child; the rest is dropped
     - tmp_bytes: size of the child's private /tmp (namespace modes only)
     - message_bytes: largest reply the grading process accepts from the child
     - submission_bytes: largest submission file that is read at all
     - max_restarts: fresh children started after crashes and timeouts
     - isolation: "auto" (best available), "root" (namespaces + chroot +
-      user nobody; needs root), "userns" (unprivileged user namespace +
+      a uid of its own + control groups; needs root), "userns" (unprivileged user namespace +
       chroot, capabilities dropped) or "none" (rlimits and process group only)
     - forbidden_imports: module names (tuple of str) the submission may not
       import (autodiff libraries; see imports.py)

@@ -179,6 +179,7 @@ class Worker:
             confine.become_subreaper()
         confine.set_rlimits(cfg["rlimits"])
         prot.append("resource limits")
+        prot += confine.kernel_state(cfg)
         if mode == "root" or (mode == "none" and os.geteuid() == 0):
             # never run submission code as root, even without namespaces
             # (as root, kill(-1, SIGKILL) alone would end every process)
