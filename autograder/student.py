@@ -88,6 +88,51 @@ def changed_paths(before, after, path):
     return []
 
 
+MAX_DEPTH = 64            # as deep as a value crosses the sandbox's protocol
+MAX_PARTS = 1_000_000
+
+
+def tame(value):
+    """A returned value as the checks can handle it, as the sandbox's
+    protocol decodes it: ints outside int64 become floats (infinities beyond
+    float range); nesting deeper than MAX_DEPTH or past MAX_PARTS parts is
+    left as it is but no longer looked into. Unchanged parts keep their
+    identity and type."""
+    budget = [MAX_PARTS]
+
+    def walk(v, depth):
+        budget[0] -= 1
+        if isinstance(v, int) and not isinstance(v, bool):
+            n = int.__int__(v)
+            return v if tame_int(n) is n else tame_int(n)
+        if depth >= MAX_DEPTH or budget[0] < 0:
+            return v
+        if isinstance(v, dict):
+            pairs = list(dict.items(v))
+            items = {k: walk(x, depth + 1) for k, x in pairs}
+            return v if all(items[k] is x for k, x in pairs) else items
+        if isinstance(v, (list, tuple)):
+            old = list(tuple.__iter__(v) if isinstance(v, tuple) else list.__iter__(v))
+            items = [walk(x, depth + 1) for x in old]
+            if all(a is b for a, b in zip(items, old)):
+                return v
+            return tuple(items) if isinstance(v, tuple) else items
+        return v
+    return walk(value, 0)
+
+
+def tame_int(n):
+    """An int as the checks can handle it: the same object inside the int64
+    range, else the nearest float (an infinity beyond float range), so that
+    no comparison fails on an int like 10**400: the check fails instead."""
+    if -2 ** 63 <= n < 2 ** 63:
+        return n
+    try:
+        return float(n)
+    except OverflowError:
+        return float("inf") if n > 0 else float("-inf")
+
+
 def describe_exception(exc):
     """'raised ValueError: message', cut to a readable length."""
     text = f"raised {type(exc).__name__}"
@@ -144,7 +189,7 @@ class LocalStudent:
         mutated = []
         for i, (original, copy) in enumerate(zip(args, copies)):
             mutated += changed_paths(original, copy, f"arg {i}")
-        return Outcome(value=value, mutated=tuple(mutated), seconds=seconds)
+        return Outcome(value=tame(value), mutated=tuple(mutated), seconds=seconds)
 
 
 @dataclass

@@ -290,7 +290,8 @@ def _junk():
 
     arrays = hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int64, np.bool_, np.complex128]),
                         shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=5))
-    scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=3), arrays)
+    scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=3), arrays,
+                       st.sampled_from([10 ** 400, -10 ** 400, 2 ** 70]))   # beyond float / int64
     return st.recursive(scalar, lambda inner: st.one_of(
         st.lists(inner, max_size=6).map(tuple), st.lists(inner, max_size=6),
         st.dictionaries(st.sampled_from(["W_f", "b_f", "W_z", "x", "h"]), inner, max_size=4)), max_leaves=12)

@@ -154,7 +154,8 @@ def test_load_reports_functions_and_import_error_note(student):
     assert load.ok and load.reason == ""
     assert {"echo", "forward", "backward", "Cache", "ran_main"} <= set(load.functions)
     assert "get_ipython" not in load.functions and "display" not in load.functions
-    assert any(n.startswith("the file raised ZeroDivisionError") and "(line" in n for n in load.notes)
+    assert any(n.startswith("The submission's file raised ZeroDivisionError") and "(line" in n
+               for n in load.notes)
     assert student.has("echo") and not student.has("after_error") and not student.has("nope")
 
 
@@ -173,7 +174,7 @@ def test_notebook_runs_as_main_with_stubs(tmp_path):
     path.write_text(nbformat.writes(nb))
     with SandboxedStudent(path) as s:
         assert s.load.ok
-        assert s.load.notes == ["cell 4 raised KeyError: 'boom' (line 1)"]
+        assert s.load.notes == ["The submission's cell 4 raised KeyError: 'boom' (line 1)"]
         assert s.call("main_name").value == ("__main__", 1)
 
 

@@ -261,7 +261,7 @@ def test_notebook_cells_become_plain_python():
     assert sub.ok and sub.kind == "ipynb" and sub.module_name == "__main__"
     numbers = [n for n, _ in sub.cells]
     assert numbers == sorted(numbers) and 1 not in numbers     # cell 1 is markdown
-    sources = dict(sub.cells)
+    sources = {n: to_python(src) for n, src in sub.cells}     # as the child converts them
     assert "get_ipython().run_line_magic('matplotlib', 'inline')" in sources[2]
     assert "get_ipython().system(" in sources[2]
     assert "%%time" not in sources[5] and "def rnn_forward" in sources[5]

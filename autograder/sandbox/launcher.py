@@ -25,6 +25,7 @@ from autograder.sandbox.spawn import (  # re-exported: SandboxError, isolation_m
     SandboxError, _close_child, _site_dirs, _spawn_child, _take_spare, _terminate,
     discard_spares, identity, isolation_mode, prestart)
 from autograder.student import LoadReport, Outcome
+from autograder.textsafe import one_line
 
 PACKAGE_DIR = Path(__file__).resolve().parent           # .../autograder/sandbox
 AUTOGRADER_DIR = PACKAGE_DIR.parent                      # .../autograder
@@ -144,13 +145,28 @@ def _bind_paths():
     return sorted(out, key=len)
 
 
-_CONTROL = {c: "\ufffd" for c in range(32) if c not in (9, 10)} | {127: "\ufffd"}
+_BASE = {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16)}   # fields of every reply
 
 
-def _clean(text):
-    """A child's text made safe to print: no lone surrogates, no control
-    characters (terminal escapes) other than tab and newline."""
-    return text.encode("utf-8", "replace").decode("utf-8").translate(_CONTROL)
+def _clean(text, limit=300):
+    """Text from the child (the student's process: any of it may be forged)
+    as one printable line of at most ``limit`` characters."""
+    return one_line(text, limit)
+
+
+def _is_cell(v):
+    return type(v) is int and 0 <= v <= 1_000_000
+
+
+def _is_line(v):
+    return v is None or (type(v) is int and 0 <= v <= 100_000_000)
+
+
+def _is_rows(max_items, tests):
+    """A test for a list of at most max_items rows [a, b, ...], one test per column."""
+    return lambda v: (type(v) is list and len(v) <= max_items
+                      and all(type(row) is list and len(row) == len(tests)
+                              and all(t(x) for t, x in zip(tests, row)) for row in v))
 
 
 # ------------------------------------------------------------------ the student
@@ -431,111 +447,156 @@ class SandboxedStudent:
         return child
 
     def _start(self, initial):
-        """Start a child, confine it, run the submission: a LoadReport."""
+        """Start a child, confine it, parse and run the submission: a LoadReport."""
         sub = self._submission
-        remaining = self._time_left()
+        limit = min(self.limits.load_seconds, self._time_left())
         start = time.monotonic()
-        deadline = start + min(self.limits.load_seconds, remaining)
+        deadline = start + limit
         try:
             child = self._spawn()
         except SandboxError as exc:
             if initial:
                 raise
             return LoadReport(ok=False, reason=str(exc))
-        s_setup, s_load = self._next_seq(), self._next_seq()
+        s_setup, s_parse, s_load = self._next_seq(), self._next_seq(), self._next_seq()
         frames = (P.pack({"n": self._nonce, "s": s_setup, "op": "setup",
                           "cfg": self._config(child)})
-                  + P.pack({"n": self._nonce, "s": s_load, "op": "load", "kind": sub.kind,
-                            "module": sub.module_name,
-                            "cells": [[n, src] for n, src in sub.cells]}))
+                  + P.pack({"n": self._nonce, "s": s_parse, "op": "parse", "kind": sub.kind,
+                            "cells": [[n, src] for n, src in sub.cells]})
+                  + P.pack({"n": self._nonce, "s": s_load, "op": "load",
+                            "module": sub.module_name}))
         try:
             self._queue(child, frames)
-            # phase 1: confinement (no submission code has run yet)
-            try:
-                msg, _ = self._pump(child, s_setup, deadline)
-            except (_Died, _Violation, _Timeout) as exc:
-                diag = child.diag
-                how = self._stop(died=isinstance(exc, _Died))
-                err = ((child.diag or diag)[-2000:] + bytes(self._stderr[-2000:])).decode(
-                    "utf-8", "replace").strip()
-                if isinstance(exc, _Died):
-                    problem = f"the sandbox process {how} during setup"
-                else:
-                    problem = f"sandbox setup failed ({type(exc).__name__.strip('_').lower()})"
-                if initial:
-                    raise SandboxError(f"{problem}: {err}") from None
-                return LoadReport(ok=False, reason=problem)
-            if msg.get("r") != "ready":
-                self._stop()
-                problem = f"sandbox setup failed: {str(msg.get('e'))[:1000]}"
-                if initial:
-                    raise SandboxError(problem)
-                return LoadReport(ok=False, reason=problem)
-            P.check_fields(msg, {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16),
-                                 "prot": P.is_str_list(50, 200)})
-            if initial:
-                self.protections = tuple(msg["prot"]) + ("process group killed with SIGKILL",)
-            # phase 2: the submission's cells
-            try:
-                msg, _ = self._pump(child, s_load, deadline)
-                if msg.get("r") != "loaded":
-                    raise _Violation("unexpected reply to load")
-                P.check_fields(msg, {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16),
-                                     "ok": P.is_bool, "reason": P.is_str(1100),
-                                     "notes": P.is_str_list(60, 1200),
-                                     "fns": P.is_str_list(5000, 200)})
-            except _Timeout:
-                self._stop()
-                limit = min(self.limits.load_seconds, remaining)
-                return LoadReport(ok=False, reason=f"Loading the submission did not finish within "
-                                  f"{limit:g} s, so nothing could be graded.")
-            except _Died:
-                how = self._stop(died=True)
-                return LoadReport(ok=False, reason=f"The process running the submission {how} "
-                                  "while loading, so nothing could be graded.")
-            except (_Violation, P.ProtocolError) as exc:
-                self._stop()
-                return LoadReport(ok=False, reason="The submission broke the grading protocol "
-                                  f"while loading ({exc}), so nothing could be graded.")
-            fns = tuple(f for f in msg["fns"] if f.isidentifier())
-            if not msg["ok"]:
-                self._stop()
-                return LoadReport(ok=False, reason=_clean(msg["reason"]),
-                                  notes=[_clean(n) for n in msg["notes"]])
-            self._functions = frozenset(fns)
-            return LoadReport(ok=True, notes=[_clean(n) for n in msg["notes"]] if initial else [],
-                              functions=fns)
-        except P.ProtocolError as exc:
-            self._stop()
-            if initial:
-                raise SandboxError(f"sandbox setup reply was malformed: {exc}") from None
-            return LoadReport(ok=False, reason="sandbox setup failed")
+            failed = self._setup_phase(child, s_setup, deadline, initial)
+            if failed is not None:
+                return failed
+            notes = self._parse_phase(child, s_parse, deadline, limit)
+            if isinstance(notes, LoadReport):
+                return notes
+            return self._load_phase(child, s_load, deadline, limit, notes if initial else [])
         finally:
             self.seconds_used += time.monotonic() - start
 
+    def _setup_phase(self, child, seq, deadline, initial):
+        """Confinement (no submission code has run yet): None when ready,
+        else a LoadReport (SandboxError on the first start: the grading
+        machine cannot provide the sandbox)."""
+        try:
+            msg, _ = self._pump(child, seq, deadline)
+        except (_Died, _Violation, _Timeout) as exc:
+            diag = child.diag
+            how = self._stop(died=isinstance(exc, _Died))
+            err = ((child.diag or diag)[-2000:] + bytes(self._stderr[-2000:])).decode(
+                "utf-8", "replace").strip()
+            if isinstance(exc, _Died):
+                problem = f"the sandbox process {how} during setup"
+            else:
+                problem = f"sandbox setup failed ({type(exc).__name__.strip('_').lower()})"
+            if initial:
+                raise SandboxError(f"{problem}: {err}") from None
+            return LoadReport(ok=False, reason=problem)
+        try:
+            if msg.get("r") != "ready":
+                raise P.ProtocolError(_clean(str(msg.get("e")), 1000))
+            P.check_fields(msg, {**_BASE, "prot": P.is_str_list(50, 200)})
+        except P.ProtocolError as exc:
+            self._stop()
+            if initial:
+                raise SandboxError(f"sandbox setup failed: {exc}") from None
+            return LoadReport(ok=False, reason="sandbox setup failed")
+        if initial:
+            self.protections = tuple(msg["prot"]) + ("process group killed with SIGKILL",)
+        return None
+
+    def _parse_phase(self, child, seq, deadline, limit):
+        """The child compiles the cells (converting IPython syntax) before any
+        of them runs, so its reply is trusted: the notes on syntax errors, or
+        a LoadReport when nothing can be graded."""
+        kind = self._submission.kind
+        try:
+            msg, _ = self._pump(child, seq, deadline)
+            if msg.get("r") != "parsed":
+                raise _Violation(_clean(str(msg.get("e") or "unexpected reply"), 300))
+            P.check_fields(msg, {**_BASE, "errors": _is_rows(60, (_is_cell, _is_line, P.is_str(1100)))})
+        except _Timeout:
+            self._stop()
+            what = ("The notebook's cells took longer than {:g} s to parse (IPython syntax such as "
+                    "!commands and %magics is converted to Python first)" if kind == "ipynb"
+                    else "The file took longer than {:g} s to compile")
+            return LoadReport(ok=False, reason=what.format(limit) + ", so nothing could be graded.")
+        except _Died:
+            how = self._stop(died=True)
+            return LoadReport(ok=False, reason=f"The process reading the submission's code {how}, "
+                              "so nothing could be graded.")
+        except (_Violation, P.ProtocolError) as exc:
+            self._stop()
+            return LoadReport(ok=False, reason=f"The submission's code could not be parsed ({exc}), "
+                              "so nothing could be graded.")
+        texts = [(cell, f" on line {line}" if line else "", _clean(text, 300))
+                 for cell, line, text in msg["errors"]]
+        if kind == "py" and texts:
+            self._stop()
+            return LoadReport(ok=False, reason=f"The file has a syntax error{texts[0][1]}: {texts[0][2]}.")
+        return [f"The submission's cell {cell} has a syntax error{at}: {text}" for cell, at, text in texts]
+
+    def _load_phase(self, child, seq, deadline, limit, notes):
+        """Run the submission's cells: a LoadReport. Everything in the reply
+        comes from a process the student controls: checked, cleaned, capped
+        and labelled as the submission's."""
+        try:
+            msg, _ = self._pump(child, seq, deadline)
+            if msg.get("r") == "bad":
+                P.check_fields(msg, {**_BASE, "e": P.is_str(1100)})
+                self._stop()
+                return LoadReport(ok=False, notes=notes, reason="The submission failed while loading: "
+                                  f"{_clean(msg['e'])}")
+            if msg.get("r") != "loaded":
+                raise _Violation("unexpected reply to load")
+            P.check_fields(msg, {**_BASE, "notes": _is_rows(60, (_is_cell, P.is_str(1100))),
+                                 "fns": P.is_str_list(5000, 200)})
+        except _Timeout:
+            self._stop()
+            return LoadReport(ok=False, notes=notes, reason=f"Loading the submission did not finish "
+                              f"within {limit:g} s, so nothing could be graded.")
+        except _Died:
+            how = self._stop(died=True)
+            return LoadReport(ok=False, notes=notes, reason=f"The process running the submission "
+                              f"{how} while loading, so nothing could be graded.")
+        except (_Violation, P.ProtocolError) as exc:
+            self._stop()
+            return LoadReport(ok=False, notes=notes, reason="The submission broke the grading "
+                              f"protocol while loading ({exc}), so nothing could be graded.")
+        where = "cell {} " if self._submission.kind == "ipynb" else "file "
+        notes = notes + [f"The submission's {where.format(cell)}raised {_clean(text)}"
+                         for cell, text in msg["notes"]]
+        fns = tuple(dict.fromkeys(f for f in msg["fns"] if f.isidentifier() and len(f) <= 100))
+        self._functions = frozenset(fns)
+        return LoadReport(ok=True, notes=notes, functions=fns)
+
     def _outcome(self, child, name, msg, blobs, args, seconds):
         r = msg.get("r")
-        base = {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16)}
         try:
             if r == "ok":
-                P.check_fields(msg, {**base, "v": lambda v: True, "m": P.is_str_list(1000, 2000)})
+                P.check_fields(msg, {**_BASE, "v": lambda v: True, "m": P.is_str_list(1000, 2000)})
                 value = P.decode(msg["v"], blobs, lambda node: self._make_ref(child, node))
                 allowed = self._mutation_paths(args)
                 mutated = tuple(m for m in msg["m"] if m in allowed[0]
                                 or any(m == p or m.startswith(p + "[") for p in allowed[1]))
                 return Outcome(value=value, mutated=mutated, seconds=seconds)
             if r == "exc":
-                P.check_fields(msg, {**base, "e": P.is_str(1100), "x": P.is_str_list(64, 200)})
-                return Outcome(error=_clean(msg["e"]), kind="exception",
-                               exc_types=tuple(_clean(x) for x in msg["x"]),
-                               seconds=seconds)
+                P.check_fields(msg, {**_BASE, "e": P.is_str(1100), "x": P.is_str_list(64, 200)})
+                types = tuple(_clean(x, 100) for x in msg["x"])
+                text = f"raised {types[0] if types else 'an exception'}"
+                if msg["e"]:
+                    text += f": {_clean(msg['e'])}"
+                return Outcome(error=text, kind="exception", exc_types=types, seconds=seconds)
             if r == "missing":
-                P.check_fields(msg, base)
+                P.check_fields(msg, _BASE)
                 return Outcome(error=f"`{name}` is not defined", kind="missing", seconds=seconds)
             if r == "bad":
-                P.check_fields(msg, {**base, "e": P.is_str(1100)})
+                P.check_fields(msg, {**_BASE, "e": P.is_str(1100)})
                 return Outcome(error=f"crashed: {_clean(msg['e'])}", kind="crash", seconds=seconds)
-            raise P.ProtocolError(f"unknown reply {r!r}")
+            raise P.ProtocolError(f"unknown reply {_clean(str(r), 40)}")
         except P.ProtocolError as exc:
             self._stop()
             return Outcome(error=f"crashed: the submission's process broke the grading protocol ({exc})",
@@ -546,7 +607,7 @@ class SandboxedStudent:
         if (len(node) != 3 or type(ref_id) is not int or type(type_name) is not str
                 or len(type_name) > 100):
             raise P.ProtocolError("malformed reference")
-        ref = StudentRef(self, child.gen, ref_id, _clean(type_name))
+        ref = StudentRef(self, child.gen, ref_id, _clean(type_name, 100))
         weakref.finalize(ref, self._free.append, (child.gen, ref_id))
         return ref
 

@@ -1,13 +1,21 @@
 """Parent side: read and validate a submission file without running it.
 
 A .py file becomes one code "cell"; a .ipynb notebook is read with
-nbformat (as version 4) and validated, and each code cell is converted to
-plain Python with IPython's TransformerManager (magics and shell escapes
-become get_ipython() calls, which the worker's stub ignores). Nothing here
-executes submission code: parsing and tokenizing only.
+nbformat (as version 4) and validated (JSON and the schema: bounded work).
+Its code cells go to the child as they are: the child converts a cell that
+is not plain Python with IPython's TransformerManager (``to_python``, which
+turns magics and shell escapes into get_ipython() calls the worker's stub
+ignores) under the load time limit, since that conversion can take minutes
+for a large notebook. Nothing here executes submission code.
+
+The file is opened without following a symbolic link and without blocking
+(a FIFO), checked to be a regular file, and read up to the size cap only.
 """
 
+import errno
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,13 +53,9 @@ def read_submission(path, max_bytes=16 * 1024 * 1024):
     what = {".py": "Python file", ".ipynb": "notebook"}.get(suffix)
     if what is None:
         return _fail(f"{path.name} is not a .py file or a .ipynb notebook.")
-    try:
-        if not path.is_file():
-            return _fail(f"{path.name} is not a regular file.")
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as exc:
-        return _fail(f"The {what} could not be read ({exc.strerror or type(exc).__name__}).")
+    data = _read_capped(path, what, max_bytes)
+    if isinstance(data, Submission):
+        return data
     if len(data) > max_bytes:
         return _fail(f"The {what} is larger than {max_bytes // (1024 * 1024)} MiB.")
     if not data.strip():
@@ -65,6 +69,41 @@ def read_submission(path, max_bytes=16 * 1024 * 1024):
     if suffix == ".py":
         return Submission(ok=True, kind="py", cells=[(1, text)], module_name="submission")
     return _read_notebook(text)
+
+
+_NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"), (stat.S_ISSOCK, "a socket"),
+                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _read_capped(path, what, max_bytes):
+    """At most max_bytes + 1 bytes of a regular file, never following a link
+    nor blocking on a FIFO; a failed Submission instead when it cannot be."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _fail(f"{path.name} is a symbolic link; links are not followed.")
+        if exc.errno == errno.ENOENT:
+            return _fail(f"{path.name} is not a regular file (it does not exist).")
+        return _fail(f"The {what} could not be read ({exc.strerror or type(exc).__name__}).")
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+            return _fail(f"{path.name} is {kind}, not a regular file.")
+        chunks, left = [], max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        return _fail(f"The {what} could not be read ({exc.strerror or type(exc).__name__}).")
+    finally:
+        os.close(fd)
 
 
 def _import_nbformat():
@@ -117,7 +156,7 @@ def _read_notebook(text):
     cells = []
     for number, cell in enumerate(nb.cells, 1):
         if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str):
-            cells.append((number, to_python(cell.source)))
+            cells.append((number, cell.source))     # converted in the child (worker.parse)
     if not cells:
         notes.append("The notebook has no code cells.")
     return Submission(ok=True, kind="ipynb", cells=cells, module_name="__main__", notes=notes)
@@ -149,7 +188,8 @@ _manager = None
 
 
 def to_python(source):
-    """Plain Python for one notebook code cell (IPython syntax converted)."""
+    """Plain Python for one notebook code cell (IPython syntax converted).
+    Runs in the child (worker.parse), under the load time limit."""
     global _manager
     lines = source.splitlines(True)
     first = lines[0].strip() if lines else ""

@@ -8,8 +8,11 @@ parsed. Requests, in order:
   setup   confine the process (private root, rlimits, user nobody or no
           capabilities); reply "ready" with the protections in place.
           No student code has run yet, so this reply can be trusted.
-  load    run the submission's cells in one namespace; reply "loaded" with
-          notes and the names of the callables it defines.
+  parse   compile every cell (IPython syntax converted first), under the
+          load time limit; reply "parsed" with the syntax errors. Still no
+          student code has run: this reply can be trusted too.
+  load    run the compiled cells in one namespace; reply "loaded" with
+          notes (what a cell raised) and the names of the callables.
   call    call one function; reply "ok" (value, mutated argument paths),
           "exc" (message, exception class names), "missing" or "bad".
 
@@ -29,6 +32,7 @@ import sys
 
 import numpy as np
 
+from autograder.sandbox.notebook import to_python
 from autograder.sandbox.protocol import FrameReader, ProtocolError, decode, encode, pack
 from autograder.student import changed_paths, describe_exception, snapshot
 
@@ -69,12 +73,36 @@ def display(*objs, **kwargs):
     return None
 
 
-def _safe_describe(exc):
+def _safe_describe(exc, prefix="raised "):
     try:
-        text = describe_exception(exc)
+        text = describe_exception(exc)[len("raised "):]
     except BaseException:
-        text = f"raised {type(exc).__name__}"
+        text = type.__getattribute__(type(exc), "__name__")
+    text = prefix + text
     return text if len(text) <= 1000 else text[:1000] + "..."
+
+
+def _exc_message(exc):
+    """str(exc), cut to 1000 characters ("" when it cannot be had)."""
+    try:
+        text = str(exc)
+    except BaseException:
+        return ""
+    return text if len(text) <= 1000 else text[:1000] + "..."
+
+
+def _compile(source, filename, notebook):
+    """(code, None) or (None, (line, message)) for one cell's source."""
+    try:
+        return compile(source, filename, "exec", dont_inherit=True), None
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        if notebook:
+            converted = to_python(source)
+            if converted != source:
+                return _compile(converted, filename, False)
+        line = getattr(exc, "lineno", None)
+        text = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
+        return None, (line if type(line) is int else None, str(text)[:1000])
 
 
 def _line_of(exc, filename):
@@ -138,7 +166,8 @@ class Worker:
             data = data[n:]
 
     def run(self):
-        handlers = {"setup": self.setup, "load": self.load, "call": self.call}
+        handlers = {"setup": self.setup, "parse": self.parse, "load": self.load,
+                    "call": self.call}
         while True:
             try:
                 msg, blobs = self.recv()
@@ -203,34 +232,41 @@ class Worker:
         builtins.help = _sitebuiltins._Helper()
         sys.argv = ["submission"]
 
-    def load(self, msg, blobs):
+    def parse(self, msg, blobs):
+        """Compile every cell before any of them runs (so this reply can be
+        trusted, and its time is the parsing's alone). A notebook cell that
+        is not plain Python is converted with IPython's transformer first
+        (magics, !commands). Reply "parsed" with the syntax errors found:
+        [cell number, line or None, message]."""
         kind = msg["kind"]
+        self.code, errors = [], []
+        for index, source in msg["cells"]:
+            filename = f"<cell {index}>" if kind == "ipynb" else "submission.py"
+            code, error = _compile(source, filename, kind == "ipynb")
+            if error is not None:
+                errors.append([index, *error])
+                if kind == "py":
+                    break
+            self.code.append((index, filename, code))
+        return {"r": "parsed", "errors": errors[:MAX_NOTES]}, []
+
+    def load(self, msg, blobs):
+        """Run the compiled cells in one namespace; reply "loaded" with notes
+        ([cell number, what the cell raised]) and the callables defined."""
         ns = {"__name__": msg["module"], "__builtins__": builtins,
               "get_ipython": get_ipython, "display": display}
         self.ns = ns
         notes = []
-        for index, source in msg["cells"]:
-            filename = f"<cell {index}>" if kind == "ipynb" else "submission.py"
-            where = f"cell {index}" if kind == "ipynb" else "the file"
-            try:
-                code = compile(source, filename, "exec", dont_inherit=True)
-            except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
-                line = getattr(exc, "lineno", None)
-                text = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
-                at = f" on line {line}" if line else ""
-                if kind == "py":
-                    return {"r": "loaded", "ok": False, "notes": notes, "fns": [],
-                            "reason": f"The file has a syntax error{at}: {text}."[:1000]}, []
-                if len(notes) < MAX_NOTES:
-                    notes.append(f"{where} has a syntax error{at}: {text}"[:1000])
+        for index, filename, code in self.code:
+            if code is None:
                 continue
             try:
                 exec(code, ns)
             except BaseException as exc:   # the student's error: a note, then go on
                 line = _line_of(exc, filename)
                 if len(notes) < MAX_NOTES:
-                    notes.append(f"{where} {_safe_describe(exc)}"
-                                 + (f" (line {line})" if line else ""))
+                    notes.append([index, _safe_describe(exc, prefix="")
+                                  + (f" (line {line})" if line else "")])
             finally:
                 self._flush()
         fns = []
@@ -238,7 +274,7 @@ class Worker:
             if (type(name) is str and name.isidentifier() and not name.startswith("__")
                     and value is not get_ipython and value is not display and callable(value)):
                 fns.append(name)
-        return {"r": "loaded", "ok": True, "reason": "", "notes": notes, "fns": fns[:5000]}, []
+        return {"r": "loaded", "notes": notes, "fns": fns[:5000]}, []
 
     def _other(self, value):
         ref = self.next_ref
@@ -264,7 +300,7 @@ class Worker:
             value = fn(*args)
         except BaseException as exc:   # the student's error, reported
             self._flush()
-            return {"r": "exc", "e": _safe_describe(exc),
+            return {"r": "exc", "e": _exc_message(exc),
                     "x": [c.__name__[:200] for c in type(exc).__mro__][:64]}, []
         self._flush()
         mutated = []
