@@ -17,7 +17,7 @@ from autograder.checks.layers import check_backward
 from autograder.grading import grade_student
 from autograder.sandbox import Limits, SandboxedStudent
 from autograder.spec import QUESTIONS
-from autograder.student import LocalStudent
+from autograder.student import LocalStudent, Outcome
 from autograder.submissions import compose, reference_source
 
 FILES = Path(__file__).parent / "files"
@@ -77,6 +77,19 @@ def test_a_backward_over_its_limit_earns_none_of_the_function(reference_ns):
     text = " ".join(v.message for v in cost_case.verdicts if not v.ok)
     assert "backprop should cost about as much as the forward pass" in text
     assert "took 100.0 s" in text and "numerical gradient" in text
+
+
+def test_a_call_stopped_by_the_time_budget_after_the_limit_is_decisive(reference_ns):
+    """Stopped by the question's time budget, but only after the cost limit had passed."""
+    class Budgeted(LocalStudent):
+        def call(self, name, *args, opaque=(), timeout=None):
+            if name == "rnn_step_backward":
+                return Outcome(error="did not finish before the time budget ran out", kind="limit",
+                               seconds=timeout + 1.0)
+            return super().call(name, *args, opaque=opaque, timeout=timeout)
+
+    case, decisive = cost.cost_case(Budgeted(reference_ns), q1_rnn_step.RNN_STEP)
+    assert decisive and case.fraction == 0.0
 
 
 def test_a_slow_forward_raises_the_limit(reference_ns):

@@ -104,7 +104,8 @@ def cost_case(student, layer, sizes=None):
     fwd_outs, got = run_backward(case, timed, layer, args, upstream)
     outcome, limit = timed.outcomes.get(layer.backward), timed.limit
     decisive = outcome is not None and (outcome.kind == "timeout"
-                                        or (outcome.ok and outcome.seconds > limit))
+                                        or (outcome.ok and outcome.seconds > limit)
+                                        or (outcome.kind == "limit" and outcome.seconds >= limit))
     if got is not None:
         for name, ref in zip(layer.grads, ref_grads):
             _compare(case, name, got[name], ref, GRADIENT_TOL, sizes, layer.sequence)

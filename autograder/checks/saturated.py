@@ -67,7 +67,9 @@ def _message(case, layer, wrong, others):
     if any("not-finite" in v.tags for v in wrong):
         return f"`{function}` returns NaN or inf in {outputs} {WHERE}: {HINT}"
     if all(c.status == "ok" for c in others):
-        return f"`{function}` is right on ordinary inputs but {outputs} wrong {WHERE}: {HINT}"
+        return (f"`{function}` is right on ordinary inputs but {outputs} wrong {WHERE}, where tanh and "
+                "sigmoid saturate (exactly -1, 0 or 1, with derivatives 0): look for an exp that overflows, "
+                "a clip, or an approximation that breaks there")
     return f"`{function}` is also wrong {WHERE} ({outputs})"
 
 
