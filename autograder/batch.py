@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import stat
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -159,13 +160,48 @@ def _cache_dir(out_dir):
     return Path(out_dir) / ".rnngrade" / "results"
 
 
+def _cache_path(out_dir, key):
+    """A result's file: named after the grader's fingerprint (its generation) and the key."""
+    return _cache_dir(out_dir) / f"{grader_fingerprint()}-{key}.json"
+
+
+def prune_cache(out_dir):
+    """Remove what no run can use again: results of another grader version (a changed grader
+    regrades everything anyway) and temporary files left by a killed run. The cache then holds
+    at most one file per (student id, content, limits) graded by this grader."""
+    d = _cache_dir(out_dir)
+    try:
+        names = os.listdir(d)
+    except OSError:
+        return
+    for name in names:
+        stale = not name.startswith(f"{grader_fingerprint()}-")
+        if ".tmp" in name:
+            pid = name.rpartition(".tmp")[2]
+            stale = not pid.isdigit() or not _alive(int(pid))
+        if stale:
+            try:
+                os.unlink(d / name)
+            except OSError:
+                pass
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def load_cached(out_dir, sub, limits=None, key=None):
     """The stored result of a submission, or None (key: its result_key, if known)."""
     if out_dir is None:
         return None
-    p = _cache_dir(out_dir) / f"{key or result_key(sub, limits)}.json"
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        return json.loads(_cache_path(out_dir, key or result_key(sub, limits)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -174,10 +210,9 @@ def store(out_dir, sub, result, limits=None, key=None):
     """Write one result atomically (a crash never leaves half a file)."""
     if out_dir is None:
         return
-    d = _cache_dir(out_dir)
-    d.mkdir(parents=True, exist_ok=True)
-    final = d / f"{key or result_key(sub, limits)}.json"
-    tmp = final.with_suffix(f".tmp{os.getpid()}")
+    final = _cache_path(out_dir, key or result_key(sub, limits))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f"{final.name}.tmp{os.getpid()}")
     tmp.write_text(dump(result), encoding="utf-8")
     os.replace(tmp, final)
 
@@ -187,35 +222,81 @@ def dump(document):
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def write_document(stream, rows, text=dump):
+    """Write ``text({"submissions": rows})`` to stream one row at a time, byte for byte the
+    same, without holding the whole document in memory (text: dump or a function that
+    escapes characters of its output, as reports.json_text does)."""
+    stream.write('{\n  "submissions": [')
+    empty = True
+    for row in rows:
+        body = text(row).rstrip("\n").replace("\n", "\n    ")
+        stream.write(("\n    " if empty else ",\n    ") + body)
+        empty = False
+    stream.write(']\n}\n' if empty else '\n  ]\n}\n')
+
+
+class Results(Sequence):
+    """The result dicts of a batch, in the order of its submissions.
+
+    With a result cache (an output folder), only the keys stay in memory and each
+    result is read back from its file when asked for, so the grading process's
+    memory does not grow with the size of the class; without one, they are kept.
+    """
+
+    def __init__(self, subs, out_dir, keys):
+        self._subs, self._out_dir, self._keys = subs, out_dir, keys
+        self._kept = [None] * len(subs)
+
+    def __len__(self):
+        return len(self._subs)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if self._kept[i] is not None:
+            return self._kept[i]
+        result = load_cached(self._out_dir, self._subs[i], key=self._keys[i]) if self._out_dir else None
+        if result is None:                        # removed from under us: say so, never invent a grade
+            result = error_grade(self._subs[i].student, "internal error of the autograder: the result "
+                                 "could not be read back from the result cache").to_dict()
+            result["internal_error"] = True
+        return result
+
+    def keep(self, i, result):
+        """Record a finished result (kept in memory only when there is no cache to read it from)."""
+        if self._out_dir is None:
+            self._kept[i] = result
+
+
 def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
-    """Grade every submission; returns result dicts in the order of ``subs``.
+    """Grade every submission; returns a Results sequence in the order of ``subs``.
 
     - jobs: worker processes (default: the number of cores)
-    - out_dir: where finished results are kept for resuming (optional)
+    - out_dir: where finished results are kept for resuming (optional); with it the
+      results are read back from there, and the parent's memory stays flat
     - progress: callable(done, total, result) called as each one finishes
+      (done is None for a result taken from the cache)
     """
     jobs = jobs or os.cpu_count() or 1
-    results = [None] * len(subs)
+    if out_dir is not None:
+        prune_cache(out_dir)
     # One key per submission, computed once: the file is hashed once, and the result
     # is stored under the key of the content that was looked up.
     keys = [result_key(sub, limits) if out_dir is not None else None for sub in subs]
+    results = Results(subs, out_dir, keys)
     todo = []
     for i, sub in enumerate(subs):
         cached = load_cached(out_dir, sub, limits, keys[i])
-        if cached is not None:
-            results[i] = cached
-        else:
+        if cached is None:
             todo.append(i)
+        elif progress:
+            progress(None, len(subs), cached)
     done = len(subs) - len(todo)
-    if progress:
-        for i in range(len(subs)):
-            if results[i] is not None:
-                progress(None, len(subs), results[i])
 
     def finish(i, result):
         nonlocal done
         store(out_dir, subs[i], result, limits, keys[i])
-        results[i] = result
+        results.keep(i, result)
         done += 1
         if progress:
             progress(done, len(subs), result)
@@ -230,23 +311,47 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
     if jobs == 1 or len(todo) <= 1:
         one_by_one(todo)
         return results
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    left = []
-    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
-                                initializer=_worker_init) as pool:
-        futures = {pool.submit(grade_one, subs[i], limits, True): i for i in todo}
-        for fut in cf.as_completed(futures):
-            i = futures[fut]
-            try:
-                result = fut.result()
-            except cf.process.BrokenProcessPool:
-                left.append(i)                     # graded again below
-                continue
-            except Exception as exc:               # the grader's own failure, never the student's
-                result = error_grade(subs[i].student, f"internal error of the autograder: {exc}").to_dict()
-                result["internal_error"] = True
-            finish(i, result)
+    left = _in_pool(subs, todo, min(jobs, len(todo)), limits, finish)
     # A worker process that died (killed from outside, out of memory) breaks the
     # pool; what was not finished is graded again, one at a time, in this process.
     one_by_one(sorted(left))
     return results
+
+
+def _in_pool(subs, todo, workers, limits, finish):
+    """Grade subs[i] for i in todo in a pool of worker processes, calling finish(i, result)
+    as each one ends; returns the indices left unfinished by a broken pool.
+
+    At most two submissions per worker are in flight: a finished future is dropped at
+    once, so neither futures nor their results pile up in the parent."""
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    queue, pending, left = iter(todo), {}, []
+
+    def submit_next(pool):
+        for i in queue:
+            try:
+                pending[pool.submit(grade_one, subs[i], limits, True)] = i
+            except cf.process.BrokenProcessPool:
+                left.append(i)
+                left.extend(queue)                  # everything not yet submitted
+            return
+
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
+        for _ in range(2 * workers):
+            submit_next(pool)
+        while pending:
+            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                i = pending.pop(fut)
+                try:
+                    result = fut.result()
+                except cf.process.BrokenProcessPool:
+                    left.append(i)                   # graded again by the caller
+                    continue
+                except Exception as exc:             # the grader's own failure, never the student's
+                    result = error_grade(subs[i].student, f"internal error of the autograder: {exc}").to_dict()
+                    result["internal_error"] = True
+                finish(i, result)
+                submit_next(pool)
+    left.extend(queue)                               # never submitted: the pool broke first
+    return left

@@ -95,7 +95,7 @@ def cmd_grade(args):
     if args.out:
         report.write_outputs(args.out, results)
     if args.json:
-        sys.stdout.write(report.json_text({"submissions": [public(r) for r in results]}))
+        batch.write_document(sys.stdout, (public(r) for r in results), report.json_text)
     else:
         print(report.table(results))
         if args.out:

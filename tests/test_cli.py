@@ -4,6 +4,7 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -227,26 +228,45 @@ def test_an_interrupted_batch_resumes_without_regrading_and_leaves_no_process(tm
 
     folder = tmp_path / "class"
     folder.mkdir()
-    for i in range(8):
-        (folder / f"s{i}.py").write_text(reference_source() if i % 2 else stub_source())
+    for i in range(12):
+        (folder / f"s{i:02d}.py").write_text(reference_source() if i % 2 else stub_source())
     out = tmp_path / "out"
+    started = time.time() - 1
     proc = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(folder), "--out", str(out),
                              "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     results = out / ".rnngrade" / "results"
     deadline = time.monotonic() + 120
+    ours = {}                                         # every process of this batch seen: pid -> start time
     while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 2:
+        try:
+            ours.update((c.pid, c.create_time()) for c in psutil.Process(proc.pid).children(recursive=True))
+        except psutil.Error:
+            pass
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)                # Ctrl-C on the terminal's process group
     proc.communicate(timeout=60)
-    finished = len(list(results.glob("*.json")))
+    stored = {p.name: p.stat().st_mtime_ns for p in results.glob("*.json")}
+    finished = len(stored)
     assert 2 <= finished
     time.sleep(0.5)
-    leftovers = [p for p in psutil.process_iter(["cmdline"])
-                 if "autograder.sandbox.boot" in " ".join(p.info["cmdline"] or [])]
+    # (only this batch's processes: other test runs on the machine may have sandboxes of their own)
+    root = str(Path(batch.__file__).resolve().parents[1])
+    leftovers = [p for p in psutil.process_iter(["cmdline", "create_time"])
+                 if "autograder.sandbox.boot" in " ".join(p.info["cmdline"] or [])
+                 and (ours.get(p.pid) == p.info["create_time"]
+                      or (root in (p.info["cmdline"] or []) and p.info["create_time"] >= started))]
     assert not leftovers
     again = run_cli("grade", folder, "--out", out, "--jobs", "2")
     assert again.returncode == 0, again.stderr[-2000:]
-    assert again.stderr.count("[cached]") >= finished
+    # Nothing graded twice: exactly the finished ones come from the cache, untouched; the rest
+    # are graded once each. Nothing lost: every student has one row and one stored result.
+    lines = again.stderr.splitlines()
+    assert sum(line.startswith("[cached]") for line in lines) == finished
+    assert sum(line.endswith(" graded") and "/12]" in line for line in lines) == 12 - finished
+    assert sorted(line.split("] ")[1].split(":")[0] for line in lines if line.startswith("[")) == \
+        [f"s{i:02d}" for i in range(12)]
+    assert all(results.joinpath(name).stat().st_mtime_ns == t for name, t in stored.items())
+    assert len(list(results.glob("*.json"))) == 12
     rows = json.loads((out / "grades.json").read_text())["submissions"]
-    assert len(rows) == 8 and all(r["status"] == "graded" for r in rows)
+    assert len(rows) == 12 and all(r["status"] == "graded" for r in rows)
