@@ -82,6 +82,10 @@ def check_array(output, actual, expected, tol, *, sizes=None, time_axis=None):
         tags = {"shape"}
         if actual.shape == expected.shape[::-1] and actual.ndim == 2:
             tags.add("transpose")
+        if time_axis is not None and actual.ndim == expected.ndim and actual.shape[time_axis] == \
+                expected.shape[time_axis] + 1 and np.delete(actual.shape, time_axis).tolist() == \
+                np.delete(expected.shape, time_axis).tolist():
+            tags.add("extra-time-step")         # e.g. h0 stored along with h_1 .. h_T
         return Verdict(output, False, "shape",
                        f"`{output}` has shape {actual.shape}, expected {expected.shape}", tags=tags)
     if actual.dtype.kind != "f":

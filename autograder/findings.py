@@ -25,7 +25,10 @@ class Finding:
         "scale:2", "scale:1/2", "scale:other" (a constant factor),
         "transpose" (equals the expected transposed),
         "only-last-step", "all-but-last-step", "only-first-step"
-        (sequence outputs of shape (N, T, ...): which time steps were off)
+        (sequence outputs of shape (N, T, ...): which time steps were off),
+        "extra-time-step" (one time step too many, as when h0 is kept in h),
+        "not-float64" (float32 or another float dtype; see not_float64),
+        "c0-from-h0" (lstm_forward: what starting the cell state from h0 gives)
     - only_when: case features shared by every failing case and absent
       from some passing case: "D==H", "N>1", "T>1", "H>1", "D>1"
     - consistent_with_own_forward: for backward functions, True when the
@@ -40,7 +43,8 @@ class Finding:
     - mutated_inputs: names of arguments the function changed in place
     - failed_behaviours: names of behaviour checks that failed, e.g.
       "decay-rate-exact", "ratio-bounded", "keeps-direction",
-      "norm-equals-max", "raises-on-nonpositive", "raises-on-nonfinite"
+      "norm-equals-max", "unchanged-below-max" (clip_grad_norm wrong where
+      nothing is to be clipped), "raises-on-nonpositive", "raises-on-nonfinite"
     - raised: exception class names raised in some case
     """
     function: str

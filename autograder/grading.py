@@ -247,15 +247,15 @@ def find(function, cases):
 
 
 def _agree_on_factors(finding, cases):
-    """A factor that names several sizes in one case (1/N and 1/2 when N = 2) keeps
-    only the names every case with a factor agrees on, so one bug gets one name."""
+    """Name a factor only when it explains every case whose values are wrong, and
+    only by the names all those cases agree on: one bug gets one name (1/N, not also
+    1/2 from a case where N = 2), and a factor seen only where any error is one
+    (a 1 x 1 output) names nothing."""
     for output, tags in finding.patterns.items():
         named = [{t for t in v.tags if t.startswith("scale:")} for c in cases for v in c.verdicts
-                 if v.output == output and not v.ok]
-        named = [n for n in named if n]
+                 if v.output == output and not v.ok and v.stage == "values"]
         common = set.intersection(*named) if named else set()
-        if common:
-            tags -= {t for t in tags if t.startswith("scale:")} - common
+        tags -= {t for t in tags if t.startswith("scale:")} - common
 
 
 def explain(function, cases, finding):

@@ -89,6 +89,11 @@ def _grads(*gates):
     return tuple(f"grads['{k}_{g}']" for g in gates for k in ("W", "b"))
 
 
+def _factor_or_transpose(f, output):
+    """The output's error already has a name (a factor, a transpose): other causes are unlikely."""
+    return any(t == "transpose" or t.startswith("scale:") for t in f.patterns.get(output, ()))
+
+
 def _weights_wrong_only(weight_outputs, state_outputs):
     """Weight gradients wrong while the state gradients (dx, dh0) are right."""
     return _all(lambda f: bool(f.wrong_outputs) and f.wrong_outputs <= set(weight_outputs),
@@ -127,7 +132,7 @@ def _sequence_rules(layer, weight_grads, carries_h_only=True):
     carries_h_only, also those of a layer whose only state is h."""
     forward, backward = f"{layer}_forward", f"{layer}_backward"
     rules = [
-        Rule(forward, lambda f: f.pattern("h", "shape"), NO_H0_IN_H),
+        Rule(forward, lambda f: f.pattern("h", "extra-time-step"), NO_H0_IN_H),
         Rule(backward, _weights_wrong_only(weight_grads, ("dx", "dh0")), ACCUMULATE),
         Rule(backward, _only_wrong("dh0"), DH0),
     ]
@@ -160,9 +165,9 @@ RULES = (
          "Every gradient goes through da = dh_next * tanh'(a) with tanh'(a) = 1 - h_next**2: the "
          "derivative belongs to h_next, this step's output, not to h_prev; h_next is already tanh(a), "
          "so do not apply tanh to it again; and multiply by it, do not divide."),
-    Rule("rnn_step_backward", _all(_only_wrong("dW_hh"), lambda f: not f.pattern("dW_hh", "transpose")),
+    Rule("rnn_step_backward", _all(_only_wrong("dW_hh"), lambda f: not _factor_or_transpose(f, "dW_hh")),
          "dW_hh pairs da with the state that entered the step: dW_hh = da.T @ h_prev, not h_next."),
-    Rule("rnn_step_backward", _all(_only_wrong("dW_xh"), lambda f: not f.pattern("dW_xh", "transpose")),
+    Rule("rnn_step_backward", _all(_only_wrong("dW_xh"), lambda f: not _factor_or_transpose(f, "dW_xh")),
          "dW_xh pairs da with this step's input: dW_xh = da.T @ x, shape (H, D)."),
     Rule("rnn_step_backward", _only_wrong("dh_prev"),
          "The forward uses h_prev @ W_hh.T, so its backward is dh_prev = da @ W_hh "
@@ -170,7 +175,7 @@ RULES = (
     Rule("rnn_step_backward", _only_wrong("dx"),
          "The forward uses x @ W_xh.T, so its backward is dx = da @ W_xh; shape (N, D)."),
     Rule("rnn_step_backward",
-         _all(_wrong("db_h"), lambda f: _only_wrong("db_h")(f) or bool(
+         _all(_wrong("db_h"), lambda f: "N>1" in f.only_when or bool(
              f.patterns.get("db_h", set()) & {"shape", "scale:N", "scale:1/N"})),
          "db_h must be summed over the batch (axis 0): b_h is added to every row, so the rows' "
          "gradients add up; a mean, or one row per sample, is wrong."),
@@ -247,8 +252,7 @@ RULES = (
     Rule("clip_grad_norm", _failed("norm-equals-max"),
          "After clipping, the global norm of the result equals max_norm: the factor is "
          "max_norm / total_norm, with total_norm the L2 norm of all elements of all arrays together."),
-    Rule("clip_grad_norm",
-         _all(_prefixed_wrong("clipped"), lambda f: not _failed("keeps-direction", "norm-equals-max")(f)),
+    Rule("clip_grad_norm", _failed("unchanged-below-max"),
          "Clip only when total_norm > max_norm; otherwise return unchanged copies of the arrays."),
     Rule("clip_grad_norm", _failed("raises-on-nonpositive"), RAISE_NONPOSITIVE.format(limit="max_norm")),
     Rule("clip_grad_norm", _failed("raises-on-nonfinite"),
@@ -317,6 +321,8 @@ FALLBACKS = {
     "gru_backward": ("Each step's backward needs that step's own cache and the dh coming back from "
                      "the later step."),
     "hidden_jacobian": "J has shape (N, H, H): one H-by-H Jacobian per sample.",
+    "clip_grad_norm": ("clipped has the keys of grads: every array times max_norm / total_norm when total_norm "
+                       "> max_norm, else an unchanged copy, with total_norm the norm of all arrays together."),
 }
 
 

@@ -63,14 +63,22 @@ def test_tanh_derivative_when_every_step_gradient_is_wrong():
     assert "summed over the batch" not in text
 
 
-@pytest.mark.parametrize("tags", [{"shape"}, {"scale:1/N"}, set()], ids=["shape", "mean", "other"])
-def test_db_h_must_be_summed_over_the_batch(tags):
-    f = wrong("rnn_step_backward", {"db_h"}, RNN_STEP_GRADS, patterns={"db_h": tags})
+@pytest.mark.parametrize("evidence", [dict(patterns={"db_h": {"shape"}}), dict(patterns={"db_h": {"scale:1/N"}}),
+                                      dict(only_when={"N>1"})], ids=["shape", "mean", "N>1"])
+def test_db_h_must_be_summed_over_the_batch(evidence):
+    f = wrong("rnn_step_backward", {"db_h"}, RNN_STEP_GRADS, **evidence)
     assert "summed over the batch" in joined(f)
+
+
+def test_db_h_wrong_without_batch_evidence_does_not_blame_the_batch():
+    f = wrong("rnn_step_backward", {"db_h"}, RNN_STEP_GRADS, patterns={"db_h": {"sign"}})
+    assert "summed over the batch" not in joined(f)
 
 
 def test_dW_hh_paired_with_h_prev():
     assert "h_prev" in joined(wrong("rnn_step_backward", {"dW_hh"}, RNN_STEP_GRADS))
+    scaled = wrong("rnn_step_backward", {"dW_hh"}, RNN_STEP_GRADS, patterns={"dW_hh": {"scale:2"}})
+    assert "not h_next" not in joined(scaled)
 
 
 def test_transpose_only_when_D_equals_H():
@@ -140,8 +148,9 @@ def test_dh0_alone():
 
 
 def test_h0_not_in_h():
-    f = wrong("rnn_forward", {"h"}, patterns={"h": {"shape"}})
-    assert "h0 is not included" in joined(f)
+    """Only a time axis one step too long points at h0 stored in h."""
+    assert "h0 is not included" in joined(wrong("rnn_forward", {"h"}, patterns={"h": {"shape", "extra-time-step"}}))
+    assert "h0 is not included" not in joined(wrong("rnn_forward", {"h"}, patterns={"h": {"shape"}}))
 
 
 def test_state_is_carried():
@@ -225,7 +234,8 @@ def test_clipping():
 
     assert "global" in clip(["clipped['W']"], ["keeps-direction"])
     assert "unchanged" not in clip(["clipped['W']"], ["keeps-direction"])
-    assert "unchanged" in clip(["clipped['W']"])
+    assert "unchanged" in clip(["clipped['W']"], ["unchanged-below-max"])
+    assert "clip only when" not in clip(["clipped['W']"])   # no evidence that the small case failed
     assert "before clipping" in clip(["total_norm"])
     assert "max_norm <= 0" in clip(behaviours=["raises-on-nonpositive"])
     assert "not finite" in clip(behaviours=["raises-on-nonfinite"])

@@ -41,8 +41,11 @@ def _norm_case(student, name, grads_name, max_norm):
             v = case.number("total_norm", values["total_norm"], exp_norm, GRADIENT_TOL)
             if not v.ok:
                 v.message += "; total_norm is the global norm before clipping"
-            if _dict_verdicts(case, values["clipped"], exp_clipped) is False and exp_norm > max_norm:
+            right = _dict_verdicts(case, values["clipped"], exp_clipped)
+            if right is False and exp_norm > max_norm:
                 _direction_and_norm(case, values["clipped"], grads, max_norm)
+            elif right is False:                 # evidence for the hint: wrong where nothing is clipped
+                case.r.behaviour = "unchanged-below-max"
     return case.result()
 
 
