@@ -157,6 +157,17 @@ def test_mode_none_as_root_shares_no_ipc_or_keyring(tmp_path, clean_host):
         assert c.call("find").value == (False, False)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="root only")
+def test_without_a_free_uid_the_child_runs_as_nobody_and_says_so(monkeypatch, tmp_path):
+    path = tmp_path / "ipc.py"
+    path.write_text(NONE_SOURCE)
+    monkeypatch.setattr(uids, "lease", lambda: None)
+    with SandboxedStudent(path) as s:
+        assert s.call("uid").value == spawn._nobody()[0]
+        prot = " ".join(s.protections)
+        assert "user nobody" in prot and "keyrings of its own" not in prot
+
+
 def test_concurrent_leases_never_share_a_uid():
     held = subprocess.Popen(
         [sys.executable, "-c", "import sys,time;from autograder.sandbox import uids;"
@@ -293,8 +304,9 @@ def test_a_killed_batch_leaves_what_the_next_one_removes(tmp_path):
         time.sleep(0.05)
     os.killpg(batch.pid, signal.SIGKILL)
     batch.wait()
-    stale = sandbox_folders(tmp)
-    assert stale, "the killed batch left no folder: nothing was tested"
+    assert sandbox_folders(tmp), "the killed batch left no folder: nothing was tested"
+    if os.geteuid() == 0 and cgroups.parents():
+        assert groups_of(pids), "the killed batch left no control group: nothing was tested"
     again = grade([FILES / "zeros.py"], tmp, tmp_path / "out2")
     assert again.wait(timeout=300) == 0, again.stderr.read()[-2000:]
     assert sandbox_folders(tmp) == []

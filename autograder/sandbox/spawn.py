@@ -325,7 +325,7 @@ def identity(child, limits):
         tree = tuple(f"{what} ({limits.memory_bytes >> 20} MiB)" if what == "memory"
                      else "number of processes" for what in held)
     return {"uid": uid, "gid": gid, "user": who, "processes": processes,
-            "ipc": child.ipc, "keyring": child.mode != "none" or os.geteuid() == 0,
+            "ipc": child.ipc, "keyring": child.mode == "userns" or child.lease is not None,
             "tree": list(tree)}
 
 

@@ -52,13 +52,20 @@ def lock_dir():
 
 
 def lease(first=FIRST_UID, slots=SLOTS):
-    """A free uid of the range, or None when every slot is taken."""
-    folder = lock_dir()
+    """A free uid of the range, or None when every slot is taken or the
+    lock folder cannot be used (the child then runs as nobody)."""
+    try:
+        folder = lock_dir()
+    except OSError:
+        return None
     start = (os.getpid() * 7) % slots          # spread concurrent processes out
     for i in range(slots):
         slot = (start + i) % slots
-        fd = os.open(os.path.join(folder, f"{slot}.lock"),
-                     os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        try:
+            fd = os.open(os.path.join(folder, f"{slot}.lock"),
+                         os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        except OSError:
+            return None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
