@@ -57,7 +57,8 @@ def read_submission(path, max_bytes=16 * 1024 * 1024):
     if isinstance(data, Submission):
         return data
     if len(data) > max_bytes:
-        return _fail(f"The {what} is larger than {max_bytes // (1024 * 1024)} MiB.")
+        size = f"{max_bytes // (1 << 20)} MiB" if max_bytes % (1 << 20) == 0 else f"{max_bytes} bytes"
+        return _fail(f"The {what} is larger than {size}.")
     if not data.strip():
         return _fail(f"The {what} is empty.")
     if b"\x00" in data:
