@@ -3,7 +3,8 @@ the whole process tree, and no sandbox leaves anything behind.
 
 - IPC: each child has its own IPC namespace (System V shared memory,
   message queues, semaphores), so what one submission leaves there is gone
-  with it and invisible to the others; /dev/shm is private.
+  with it and invisible to the others; /dev/shm is private; abstract unix
+  sockets belong to the child's network namespace.
 - Keyrings: each running child has a uid of its own and a session keyring of
   its own; a reused uid's user keyring is cleared before the next runs.
 - Memory: as root, the child's control group limits its whole process tree.
@@ -104,6 +105,7 @@ def test_what_one_submission_leaves_in_the_kernel_no_other_finds(clean_host):
         assert {"shm", "msg", "sem", "user_key", "session_key", "dev_shm"} <= set(left)
         own = a.call("find").value
         assert own["shm"] == own["user_key"] == own["session_key"] == "answers of submission A"
+        assert own["socket"] == "connected"
         with SandboxedStudent(path) as b:          # graded at the same time
             assert b.load.ok, b.load.reason
             assert b.call("found_at_import").value == {}
