@@ -38,8 +38,11 @@ FORWARD_FACTOR = 20
 COST_WEIGHT = 0.25
 BEHAVIOUR = "backprop-cost"
 
-# Sizes where one forward per parameter costs 10 s or more with numpy and a
-# correct backward milliseconds (README gives the measured margins).
+# Sizes where one forward per parameter costs tens of seconds with numpy and a
+# correct backward milliseconds. Measured on 2 busy cores (one BLAS thread):
+# the answer key's backward 0.1 to 12 ms (limit: the 2 s floor), the slowest
+# correct variant of tests/files/correct 26 ms, the central-differences
+# fixture 30 s (rnn_step_backward) and over 60 s for the five others.
 STEP_COST_SIZES = {"rnn_step_backward": Sizes(N=16, T=1, D=192, H=192),
                    "lstm_step_backward": Sizes(N=16, T=1, D=128, H=128),
                    "gru_step_backward": Sizes(N=16, T=1, D=128, H=128)}
