@@ -133,6 +133,15 @@ def test_removing_the_guard_finds_no_torch_in_the_namespace_modes():
     assert not backward.ok
 
 
+def test_a_refused_import_at_the_top_is_a_load_note_naming_it(tmp_path):
+    path = tmp_path / "top_level_import.py"
+    path.write_text("import numpy as np\nfrom jax import grad\n\ndef chain_product(factors):\n    return 1.0\n")
+    with SandboxedStudent(path, Limits()) as s:
+        notes, defined = s.load.notes, s.has("chain_product")
+    assert not defined
+    assert any(refusal("jax") in note and "line 2" in note for note in notes), notes
+
+
 def _step_backward_args():
     import numpy as np
     rng = np.random.default_rng(0)
