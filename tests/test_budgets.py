@@ -130,7 +130,14 @@ def _questions_calling():
     return users
 
 
-HANG = "def {name}(*args, **kwargs):\n    while True:\n        pass\n"
+HANG = '''
+def {name}(*args, **kwargs):
+    import signal
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGXCPU):
+        signal.signal(sig, signal.SIG_IGN)          # only SIGKILL stops it
+    while True:
+        pass
+'''
 
 
 @pytest.mark.slow

@@ -87,3 +87,12 @@ def test_forged_replies_add_no_row_to_the_table_csv_or_json(tmp_path, name):
     table = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "in"),
                             "--jobs", "1", "--quiet"], capture_output=True, text=True, timeout=600)
     assert not any(line.lstrip("| ").startswith("mallory") for line in table.stdout.splitlines())
+
+
+def test_printed_output_keeps_newlines_and_escapes_control_characters(tmp_path):
+    path = tmp_path / "loud.py"
+    path.write_text("def shout():\n    print('one\\x1b[2J\\u202etwo\\nthree')\n    return 1\n")
+    with SandboxedStudent(path) as s:
+        assert s.call("shout").value == 1
+        out, _ = s.output()
+    assert out == "one\\x1b[2J\\u202etwo\nthree\n"

@@ -25,7 +25,7 @@ from autograder.sandbox.spawn import (  # re-exported: SandboxError, isolation_m
     SandboxError, _close_child, _site_dirs, _spawn_child, _take_spare, _terminate,
     discard_spares, identity, isolation_mode, prestart)
 from autograder.student import LoadReport, Outcome
-from autograder.textsafe import one_line
+from autograder.textsafe import one_line, printable
 
 PACKAGE_DIR = Path(__file__).resolve().parent           # .../autograder/sandbox
 AUTOGRADER_DIR = PACKAGE_DIR.parent                      # .../autograder
@@ -375,10 +375,12 @@ class SandboxedStudent:
 
     def output(self):
         """(stdout, stderr) the submission printed, up to limits.output_bytes
-        in total; bytes that are not UTF-8 are shown as U+FFFD."""
+        in total, safe to print: bytes that are not UTF-8 are shown as
+        U+FFFD, control characters other than newlines as visible escapes."""
         if self._child is not None:
             self._drain_output(self._child)
-        return (self._stdout.decode("utf-8", "replace"), self._stderr.decode("utf-8", "replace"))
+        return (printable(self._stdout.decode("utf-8", "replace")),
+                printable(self._stderr.decode("utf-8", "replace")))
 
     def close(self):
         """Kill the child and everything it started; delete its folder."""
