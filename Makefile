@@ -4,13 +4,14 @@
 # Others:
 #   make test-fast   skip the slow integration tests while iterating
 #   make bench       the throughput benchmark (bench/README.md)
+#   make bench-load  200 against 5,000 submissions, memory, cache, kill and resume (~30 min; not in CI)
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench install clean
+.PHONY: demo test test-fast bench bench-load install clean
 
 install: $(STAMP)
 
@@ -31,6 +32,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
+
+bench-load: $(STAMP)
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

@@ -3,12 +3,17 @@
     submissions = discover(["submitted/"])
     results = grade_batch(submissions, jobs=2, out_dir=Path("out"))
 
-Each submission is graded in a worker process of this (trusted) program,
-which starts the sandboxed child that runs the student's code. Results are
-JSON documents; with an output folder, each is written as soon as it is
-ready under a key made of the student id, the file's content hash and the
-grader's fingerprint, so an interrupted batch resumes where it stopped and
-a changed grader regrades everything.
+Discovery (which files, which ids) is autograder/discovery.py. Each
+submission is graded in a worker process of this (trusted) program, which
+starts the sandboxed child that runs the student's code; a link, a special
+file or a file over the size limit is refused after an lstat, unopened.
+Results are JSON documents; with an output folder, each is written as soon
+as it is ready under a key hashed from a framed list of everything it
+depends on (student id, file content read up to the size limit, grader
+fingerprint, limits), so an interrupted batch resumes where it stopped and
+a changed grader regrades everything. The parent keeps only keys and reads
+results back when the reports ask for them, so its memory does not grow
+with the class (bench/load.py measures it on 5,000 submissions).
 """
 
 import concurrent.futures as cf
@@ -29,7 +34,8 @@ from .spec import GRADER_VERSION
 
 CHUNK = 1024 * 1024
 
-__all__ = ["DiscoveryError", "Submission", "discover", "grade_batch", "grade_one", "result_key"]
+__all__ = ["DiscoveryError", "Results", "Submission", "discover", "dump", "grade_batch", "grade_one", "prune_cache",
+           "result_key", "write_document"]
 
 
 @lru_cache(maxsize=None)
