@@ -16,6 +16,10 @@ wrong but equal what the student's own step functions give when chained
 over time in the standard way, the sequence function itself is right and
 the bug lives in the step (graded in its own question); those outputs keep
 part of their points.
+
+Both credits are for a near miss: a forward that does not use its weights
+(it hands back h_prev, h0 at every step, or a constant) earns neither for
+the functions built on it, however exactly they match it.
 """
 
 import functools
