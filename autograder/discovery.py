@@ -257,6 +257,21 @@ def _unique_ids(found):
     return ids
 
 
+def _once(found):
+    """Each file once, however many PATHs reach it (a folder and a file in it, a PATH given
+    twice); an nbgrader student's main row wins over the same file given alone."""
+    best = {}
+    for f in found:
+        try:                                   # the directory entry: its folder and its name
+            folder = os.stat(f.path.parent)
+            where = (folder.st_dev, folder.st_ino, f.path.name)
+        except OSError:
+            where = os.fspath(f.path)
+        if where not in best or (f.primary and not best[where].primary):
+            best[where] = f
+    return list(best.values())
+
+
 def discover(paths):
     """Submissions under the given files and folders, sorted by student id (module docstring)."""
     found, missing = [], []
@@ -268,7 +283,7 @@ def discover(paths):
     if missing:
         raise DiscoveryError("no such file or folder: " + "; ".join(missing))
     subs = []
-    for student, f in _unique_ids(found):
+    for student, f in _unique_ids(_once(found)):
         renamed = clash = ""
         if printable(f.base) != f.base:
             renamed = f"{_real_name(f)} shown as id {student}"

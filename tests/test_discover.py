@@ -272,3 +272,14 @@ def test_a_file_over_the_size_limit_gets_an_error_row_and_is_not_read(tmp_path):
     assert row["status"] == "error" and "larger than 16777216 bytes" in row["reason"]
     assert "not read" in row["reason"]
 
+
+
+def test_a_file_reached_through_several_paths_is_one_submission(tmp_path):
+    root = _nbgrader_class(tmp_path / "submitted", ("aaron", "bob"))
+    write(tmp_path / "solo.py")
+    (tmp_path / "sub").mkdir()
+    os.link(tmp_path / "solo.py", tmp_path / "sub" / "solo.py")     # another entry, same file: a row
+    paths = [root, root / "bob" / "hw1" / "rnn.ipynb", tmp_path / "solo.py", tmp_path / "sub" / ".." / "solo.py",
+             tmp_path / "sub" / "solo.py"]
+    subs = batch.discover(paths)
+    assert ids(subs) == ["aaron", "bob", "solo", "solo-2"]
