@@ -88,25 +88,36 @@ def changed_paths(before, after, path):
     return []
 
 
-MAX_DEPTH = 64            # as deep as a value crosses the sandbox's protocol
-MAX_PARTS = 1_000_000
+VALUE_DEPTH = 32          # lists/tuples/dicts nested deeper than this are not looked into
+VALUE_PARTS = 1_000_000
+
+
+class OversizedValue:
+    """Stands for a part of a returned value nested too deeply or with too
+    many parts to check (no check accepts it: it fails the type stage)."""
+
+    def __repr__(self):
+        return "<part of a returned value too deep or too large to check>"
 
 
 def tame(value):
-    """A returned value as the checks can handle it, as the sandbox's
-    protocol decodes it: ints outside int64 become floats (infinities beyond
-    float range); nesting deeper than MAX_DEPTH or past MAX_PARTS parts is
-    left as it is but no longer looked into. Unchanged parts keep their
-    identity and type."""
-    budget = [MAX_PARTS]
+    """A value returned by a student, as every check can handle it (both
+    Student kinds apply it): ints outside int64 become floats (infinities
+    beyond float range, e.g. 10**400); containers nested deeper than
+    VALUE_DEPTH, or past VALUE_PARTS parts, become an OversizedValue (numpy
+    refuses more than 64 dimensions). Unchanged parts keep their identity
+    and type."""
+    budget = [VALUE_PARTS]
 
     def walk(v, depth):
         budget[0] -= 1
         if isinstance(v, int) and not isinstance(v, bool):
             n = int.__int__(v)
             return v if tame_int(n) is n else tame_int(n)
-        if depth >= MAX_DEPTH or budget[0] < 0:
+        if not isinstance(v, (dict, list, tuple)):
             return v
+        if depth >= VALUE_DEPTH or budget[0] < 0:
+            return OversizedValue()
         if isinstance(v, dict):
             pairs = list(dict.items(v))
             items = {k: walk(x, depth + 1) for k, x in pairs}

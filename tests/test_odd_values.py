@@ -1,8 +1,9 @@
 """A student's return value can cost only that function's points.
 
 Values that no check can handle (ints far outside float range such as
-10**400) are normalised where they cross from the student: LocalStudent's
-call (student.tame) and the sandbox protocol's decode (student.tame_int).
+10**400, lists nested 200 deep) are normalised where they cross from the
+student: student.tame, applied by LocalStudent.call and by SandboxedStudent
+to every decoded reply.
 The hostile fixture huge_int_values.py runs only in the sandbox.
 """
 
@@ -13,9 +14,8 @@ import numpy as np
 import solutions
 from autograder.grading import grade_source, grade_student
 from autograder.sandbox import SandboxedStudent
-from autograder.sandbox import protocol as P
 from autograder.spec import FUNCTIONS
-from autograder.student import LocalStudent, tame
+from autograder.student import VALUE_DEPTH, LocalStudent, OversizedValue, tame
 from hostile_fixtures import hostile_dir, zeros_source
 
 
@@ -28,10 +28,26 @@ def test_tame_turns_ints_beyond_int64_into_floats_and_keeps_the_rest():
     assert tame(same) is same
 
 
-def test_protocol_decodes_huge_ints_as_floats():
-    blobs = []
-    node = P.encode([10 ** 400, -(10 ** 400), -(10 ** 300), 7], blobs, lambda v: None)
-    assert P.decode(node, blobs, None) == [math.inf, -math.inf, -1e300, 7]
+def test_tame_replaces_containers_nested_too_deeply():
+    deep = 1.0
+    for _ in range(200):
+        deep = [deep]
+    got = tame((deep, 2))
+    for _ in range(VALUE_DEPTH):       # the tuple, then 31 lists
+        got = got[0]
+    assert isinstance(got, OversizedValue)
+
+
+def test_deeply_nested_values_cost_only_their_points():
+    """numpy refuses more than 64 dimensions: a check's np.shape used to fail."""
+    deep = 1.0
+    for _ in range(200):
+        deep = [deep]
+    ns = {name: getattr(solutions, name) for name in FUNCTIONS}
+    ns["gru_forward"] = lambda x, h0, params: (deep, deep)
+    grade = grade_student(LocalStudent(ns))
+    assert grade.status == "graded", grade.notes
+    assert grade.functions["gru_forward"].score == 0
 
 
 def test_huge_ints_from_clip_grad_norm_cost_only_its_points():
@@ -51,4 +67,12 @@ def test_huge_int_fixture_is_graded_through_the_sandbox():
     assert grade.status == "graded", (grade.reason, grade.notes)
     assert grade.score <= grade_source(zeros_source(), "zeros").score
     for name in ("decay_rate", "clip_grad_norm", "chain_product"):
+        assert grade.functions[name].score == 0, grade.functions[name].feedback
+
+
+def test_deeply_nested_fixture_is_graded_through_the_sandbox():
+    with SandboxedStudent(hostile_dir() / "deeply_nested_values.py") as student:
+        grade = grade_student(student, "deep")
+    assert grade.status == "graded", (grade.reason, grade.notes)
+    for name in ("gru_forward", "rnn_forward", "clip_grad_norm"):
         assert grade.functions[name].score == 0, grade.functions[name].feedback

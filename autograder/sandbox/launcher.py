@@ -580,7 +580,7 @@ class SandboxedStudent:
         try:
             if r == "ok":
                 P.check_fields(msg, {**_BASE, "v": lambda v: True, "m": P.is_str_list(1000, 2000)})
-                value = P.decode(msg["v"], blobs, lambda node: self._make_ref(child, node))
+                value = tame(P.decode(msg["v"], blobs, lambda node: self._make_ref(child, node)))
                 allowed = self._mutation_paths(args)
                 mutated = tuple(m for m in msg["m"] if m in allowed[0]
                                 or any(m == p or m.startswith(p + "[") for p in allowed[1]))
