@@ -24,7 +24,7 @@ from autograder.sandbox.notebook import read_submission
 from autograder.sandbox.spawn import (  # re-exported: SandboxError, isolation_mode...
     SandboxError, _close_child, _site_dirs, _spawn_child, _take_spare, _terminate,
     discard_spares, identity, isolation_mode, prestart)
-from autograder.student import LoadReport, Outcome
+from autograder.student import LoadReport, Outcome, tame
 from autograder.textsafe import one_line, printable
 
 PACKAGE_DIR = Path(__file__).resolve().parent           # .../autograder/sandbox
