@@ -29,7 +29,7 @@ import psutil
 import pytest
 
 from autograder.sandbox import Limits, SandboxedStudent, isolation_mode
-from autograder.sandbox import cgroups, spawn, uids
+from autograder.sandbox import cgroups, reap, spawn, uids
 from hostile_fixtures import hostile_dir
 
 HOSTILE = hostile_dir()
@@ -259,7 +259,7 @@ def test_memory_limit_covers_the_whole_process_tree():
 # ------------------------------------------------------------------ leftovers
 
 def sandbox_folders(folder):
-    return sorted(p.name for p in Path(folder).glob(spawn.FOLDER_PREFIX + "*"))
+    return sorted(p.name for p in Path(folder).glob(reap.FOLDER_PREFIX + "*"))
 
 
 def groups_of(pids):

@@ -62,15 +62,16 @@ Isolation modes (Limits.isolation, "auto" picks the first available):
 Every mode: the working folder (``<tmp>/rnngrade-sandbox-<pid>-*``) and
 control groups (``rnngrade-<pid>-<n>``) are removed when the child ends;
 a grading process killed before it could clean up leaves them to the next
-one, which removes those whose owner is dead (spawn.sweep_stale).
+one, which removes those whose owner is dead (reap.sweep_stale).
 
 ``student.protections`` lists what was in place for a submission.
 
 Modules: limits (Limits), notebook (reading .py/.ipynb in the parent),
 protocol (frames and values), launcher (SandboxedStudent, the parent side),
-spawn (starting, killing and cleaning up children), uids (a uid per
-child), cgroups (limits of the process tree), boot, worker and confine
-(the child side only).
+spawn (starting and ending children), reap (what a child leaves:
+processes, folders, keyrings, stale leftovers), uids (a uid per child),
+cgroups (limits of the process tree), boot, worker and confine (the
+child side only).
 """
 
 __all__ = ["SandboxedStudent", "StudentRef", "SandboxError", "Limits", "isolation_mode",

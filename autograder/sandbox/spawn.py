@@ -5,8 +5,8 @@ one (_spawn_child) sets up, before any code of the child runs:
 
 - a working folder ``<tmp>/rnngrade-sandbox-<pid>-*``, flock'ed while the
   child lives; the first spawn of a grading process removes the folders
-  (and control groups, cgroups.sweep_stale) of grading processes that died
-  without cleaning up (kill -9)
+  and control groups of grading processes that died without cleaning up
+  (kill -9; reap.sweep_stale)
 - as root, a uid of its own (uids.py), so no kernel state tied to a user
   (keyrings, RLIMIT_NPROC, files) is shared with another submission
 - as root, control groups limiting the memory and processes of its whole
@@ -18,11 +18,11 @@ one (_spawn_child) sets up, before any code of the child runs:
 
 Ending one (_terminate, _close_child) kills every process it started (PID
 namespace, control group, or process-tree walk in mode "none"), removes
-its control groups and folder and releases its uid.
+its control groups and folder, clears its uid's keyrings and releases
+the uid (reap.py).
 """
 
 import fcntl
-import glob
 import os
 import pwd
 import selectors
@@ -30,18 +30,16 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-from autograder.sandbox import cgroups, uids
+from autograder.sandbox import cgroups, reap, uids
 
 IMPORT_ROOT = Path(__file__).resolve().parent.parent.parent   # holds the autograder package
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-FOLDER_PREFIX = "rnngrade-sandbox-"
 
 # see boot.py; the student's stderr is a separate pipe so that unshare's own
 # messages and startup failures go to the diagnostics pipe instead
@@ -159,86 +157,6 @@ def _child_env(home):
 
 # ------------------------------------------------------------------ processes
 
-def _proc_table():
-    """pid -> (ppid, pgrp) for every process we can see."""
-    table = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                data = f.read()
-        except OSError:
-            continue
-        rest = data[data.rfind(b")") + 2:].split()
-        try:
-            table[int(name)] = (int(rest[1]), int(rest[2]))
-        except (IndexError, ValueError):
-            pass
-    return table
-
-
-def _children_of(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(x) for x in f.read().split()]
-    except (OSError, ValueError):
-        return [p for p, (ppid, _) in _proc_table().items() if ppid == pid]
-
-
-def _kill_tree(root, pgid):
-    """Freeze then kill root, its descendants and its process group
-    (mode "none": no PID namespace does it for us)."""
-    stopped = set()
-    for _ in range(100):
-        table = _proc_table()
-        family = {root} if root in table else set()
-        family |= {p for p, (_, g) in table.items() if g == pgid}
-        grew = True
-        while grew:
-            kids = {p for p, (pp, _) in table.items() if pp in family} - family
-            grew = bool(kids)
-            family |= kids
-        family.discard(os.getpid())
-        new = family - stopped
-        if not new:
-            break
-        cgroups.signal_all(new, signal.SIGSTOP)
-        stopped |= new
-    cgroups.signal_all(stopped, signal.SIGKILL)
-    # SIGKILL is delivered asynchronously: wait until each is dead (a zombie
-    # or gone), so that nothing is still running when close() returns
-    deadline = time.monotonic() + 3
-    pending = set(stopped)
-    while pending and time.monotonic() < deadline:
-        for p in list(pending):
-            try:
-                with open(f"/proc/{p}/stat", "rb") as f:
-                    state = f.read().rsplit(b")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                state = b"X"
-            if state in (b"Z", b"X"):
-                pending.discard(p)
-        if pending:
-            time.sleep(0.002)
-
-
-def _rmtree(path):
-    def fix(func, p, exc_info):
-        try:
-            os.chmod(os.path.dirname(p), 0o700)
-            os.chmod(p, 0o700)
-        except OSError:
-            pass
-        try:
-            func(p)
-        except OSError:
-            pass
-    shutil.rmtree(path, onerror=fix)
-    if os.path.exists(path):
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def _describe_exit(rc):
     if rc is None:
         return "closed its channel to the grader"
@@ -255,50 +173,6 @@ def _describe_exit(rc):
 
 
 # ------------------------------------------------------------------ spawning
-
-_SWEPT = []
-
-
-def _make_folder():
-    """A new working folder and the open, flock'ed descriptor that marks it
-    as in use (stale_folders() leaves it alone while the lock is held)."""
-    path = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return path, fd
-
-
-def stale_folders():
-    """Working folders whose grading process died (owner pid gone, lock free)."""
-    out = []
-    for path in glob.glob(os.path.join(tempfile.gettempdir(), FOLDER_PREFIX + "*-*")):
-        owner = os.path.basename(path)[len(FOLDER_PREFIX):].split("-", 1)[0]
-        if not owner.isdigit() or int(owner) == os.getpid() or cgroups.pid_alive(int(owner)):
-            continue
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            out.append(path)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-    return out
-
-
-def sweep_stale():
-    """Remove what grading processes killed before their cleanup left behind:
-    working folders and control groups (once per grading process tree)."""
-    if _SWEPT:
-        return
-    _SWEPT.append(os.getpid())
-    for path in stale_folders():
-        _rmtree(path)
-    cgroups.sweep_stale()
-
 
 def _ids(child):
     """(uid, gid, who) the child's code runs as (modes "root" and "none" as root)."""
@@ -349,13 +223,13 @@ def _argv(child, fds):
 
 def _spawn_child(mode):
     """Start a worker process (numpy loads at once); it waits for setup."""
-    sweep_stale()
+    reap.sweep_stale()
     child = _Child()
     child.mode = mode
     as_root = os.geteuid() == 0
     child.ipc = mode != "none" or (as_root and _unshare_path() is not None)
     try:
-        child.tmpdir, child.folder_lock = _make_folder()
+        child.tmpdir, child.folder_lock = reap.make_folder()
         if as_root and mode != "userns":
             child.lease = uids.lease()
             child.group = cgroups.TreeGroup()
@@ -413,55 +287,16 @@ def _release(child):
         child.group.remove()
         child.group = None
     if child.tmpdir is not None:
-        _rmtree(child.tmpdir)
+        reap.rmtree(child.tmpdir)
     if child.folder_lock is not None:
         os.close(child.folder_lock)
         child.folder_lock = None
     if child.lease is not None:
         if child.mode == "none":
-            _remove_files_of(child.lease.uid)
-        _clear_keyrings_of(child.lease.uid, child.lease.gid)
+            reap.remove_files_of(child.lease.uid)
+        reap.clear_keyrings_of(child.lease.uid, child.lease.gid)
         child.lease.release()
         child.lease = None
-
-
-def _clear_keyrings_of(uid, gid):
-    """Empty a uid's user keyrings once its processes are gone: the kernel
-    keeps them (and the keys' memory) after the last process of the uid."""
-    from autograder.sandbox.confine import clear_user_keyrings
-    pid = os.fork()
-    if pid == 0:                       # trusted: only syscalls, then _exit
-        try:
-            os.setgroups([])
-            os.setresgid(gid, gid, gid)
-            os.setresuid(uid, uid, uid)
-            clear_user_keyrings()
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
-
-
-SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
-
-
-def _remove_files_of(uid):
-    """Mode "none" has no private /tmp: delete what the child's uid left in
-    the world-writable folders, so the next holder of the uid finds nothing."""
-    for folder in SHARED_FOLDERS:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.stat(follow_symlinks=False).st_uid != uid:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    _rmtree(entry.path)
-                else:
-                    os.unlink(entry.path)
-            except OSError:
-                pass
 
 
 # ------------------------------------------------------------------ spare children
@@ -521,12 +356,12 @@ def _terminate(child, died=False):
         if child.group is not None and child.group.dirs:
             child.group.kill()
         elif proc.poll() is None:
-            _kill_tree(proc.pid, proc.pid)
+            reap.kill_tree(proc.pid, proc.pid)
     elif proc.poll() is None:
         # the worker is PID 1 of its namespace: killing it kills every
         # process in the namespace; the supervisor (boot.py) exits once
         # it has reaped the worker
-        for pid in _children_of(proc.pid):
+        for pid in reap.children_of(proc.pid):
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
