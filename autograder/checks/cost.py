@@ -23,8 +23,6 @@ message that says why.
 import functools
 import time
 
-import numpy as np
-
 import solutions
 
 from ..cases import Sizes
