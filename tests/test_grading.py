@@ -60,6 +60,14 @@ def test_a_missing_function_costs_only_its_own_points(missing):
     assert 0 < lost <= allowed
 
 
+def test_a_missing_function_is_named_once_in_each_message():
+    """Does "could not test `b`: `f` is not defined" name f once, not twice?"""
+    grade = grade_student(student_with(rnn_step_forward=None))
+    lines = [line for q in grade.questions for line in q.feedback]
+    assert any("could not test `rnn_step_backward`: `rnn_step_forward` is not defined" in line for line in lines)
+    assert not any("`rnn_step_forward` `rnn_step_forward`" in line for line in lines)
+
+
 def test_exceptions_nan_and_wrong_shapes_lose_points_with_a_message():
     def raises(*a):
         raise IndexError("index 3 is out of bounds")

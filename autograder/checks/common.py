@@ -75,10 +75,9 @@ class CaseBuilder:
         self.r.status = _status_of(outcome.kind) if own else "blocked"
         if outcome.kind == "exception" and own:
             self.r.raised += (outcome.exc_types[0],)
-        if own:
-            self.r.messages.append(f"`{function}` {outcome.error}")
-        else:
-            self.r.messages.append(f"could not test `{self.r.function}`: `{function}` {outcome.error}")
+        # some errors already start with the function's name ("`f` is not defined")
+        said = outcome.error if outcome.error.startswith(f"`{function}`") else f"`{function}` {outcome.error}"
+        self.r.messages.append(said if own else f"could not test `{self.r.function}`: {said}")
         return None
 
     def unpack(self, value, names):
