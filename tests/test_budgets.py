@@ -22,6 +22,8 @@ def nap(seconds):
 def spin():
     while True:
         pass
+
+spin2 = spin3 = spin4 = spin
 '''
 
 
@@ -81,13 +83,25 @@ def test_a_longer_timeout_runs_a_function_that_timed_out_again(tmp_path):
     assert out.ok, out.error
 
 
+def test_one_hang_leaves_time_for_the_rest_of_its_question(tmp_path):
+    """A question's budget is at least two calls' time: a hanging call times
+    out on its own limit and the question's other functions still run."""
+    with _sandboxed(tmp_path, SLEEPER, call_seconds=1, submission_seconds=20) as student:
+        student.begin_question("q0", 0.01)
+        stuck = student.call("spin")
+        other = student.call("nap", 0)
+    assert stuck.kind == "timeout" and stuck.error == "did not finish within 1 s"
+    assert other.ok, other.error
+
+
 def test_question_budget_stops_a_call_and_the_next_question_starts_afresh(tmp_path):
     """begin_question gives a question a share of the remaining time; a call
     stopped by it is a "limit" naming the question; the next question's
     functions run."""
-    with _sandboxed(tmp_path, SLEEPER, call_seconds=30, submission_seconds=8) as student:
-        student.begin_question("q0", 0.25)
-        stuck = student.call("spin")
+    with _sandboxed(tmp_path, SLEEPER, call_seconds=1, submission_seconds=20) as student:
+        student.begin_question("q0", 0.125)        # 2.5 s: at most two 1 s timeouts fit
+        outs = [student.call(name) for name in ("spin", "spin2", "spin3", "spin4")]
+        stuck = next(out for out in outs if out.kind == "limit")
         refused = student.call("nap", 0)
         student.begin_question("q1", 1.0)
         fine = student.call("nap", 0)

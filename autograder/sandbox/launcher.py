@@ -250,11 +250,14 @@ class SandboxedStudent:
     def begin_question(self, qid, share):
         """Start the checks of question ``qid``: until the next call of
         begin_question they may use ``share`` (0..1) of the submission's
-        remaining time, so that a hang costs only the questions whose checks
-        call the hanging function."""
+        remaining time, but at least two calls' time (2 * call_seconds) when
+        that much is left, so that one hanging call still leaves time for
+        the question's other functions. A hang then costs only the
+        questions whose checks call the hanging function."""
         left = max(self.limits.submission_seconds - self.seconds_used, 0.0)
         share = min(max(float(share), 0.0), 1.0)
-        self._question = (str(qid), left * share, self.seconds_used)
+        budget = max(left * share, min(left, 2 * self.limits.call_seconds))
+        self._question = (str(qid), budget, self.seconds_used)
 
     def call(self, name, *args, opaque=(), timeout=None):
         """Call a student function; ``opaque``: positions of a returned tuple
