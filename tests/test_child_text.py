@@ -96,3 +96,11 @@ def test_printed_output_keeps_newlines_and_escapes_control_characters(tmp_path):
         assert s.call("shout").value == 1
         out, _ = s.output()
     assert out == "one\\x1b[2J\\u202etwo\nthree\n"
+
+
+def test_a_reply_with_forged_field_names_breaks_no_message():
+    """A protocol error names the unexpected fields: those names are the child's text too."""
+    with SandboxedStudent(HOSTILE / "forge_loaded_reply.py") as s:
+        out = s.call("forge_field_names")
+    assert out.kind == "crash" and "broke the grading protocol" in out.error
+    assert _one_capped_line(out.error), out.error

@@ -340,8 +340,8 @@ class SandboxedStudent:
         except _Violation as exc:
             seconds = time.monotonic() - start
             self._stop()
-            return Outcome(error=f"crashed: the submission's process broke the grading protocol ({exc})",
-                           kind="crash", seconds=seconds)
+            return Outcome(error="crashed: the submission's process broke the grading protocol "
+                           f"({_clean(str(exc), 200)})", kind="crash", seconds=seconds)
         finally:
             self.seconds_used += time.monotonic() - start
 
@@ -535,8 +535,8 @@ class SandboxedStudent:
                               "so nothing could be graded.")
         except (_Violation, P.ProtocolError) as exc:
             self._stop()
-            return LoadReport(ok=False, reason=f"The submission's code could not be parsed ({exc}), "
-                              "so nothing could be graded.")
+            return LoadReport(ok=False, reason="The submission's code could not be parsed "
+                              f"({_clean(str(exc), 200)}), so nothing could be graded.")
         texts = [(cell, f" on line {line}" if line else "", _clean(text, 300))
                  for cell, line, text in msg["errors"]]
         if kind == "py" and texts:
@@ -569,8 +569,8 @@ class SandboxedStudent:
                               f"{how} while loading, so nothing could be graded.")
         except (_Violation, P.ProtocolError) as exc:
             self._stop()
-            return LoadReport(ok=False, notes=notes, reason="The submission broke the grading "
-                              f"protocol while loading ({exc}), so nothing could be graded.")
+            return LoadReport(ok=False, notes=notes, reason="The submission broke the grading protocol "
+                              f"while loading ({_clean(str(exc), 200)}), so nothing could be graded.")
         where = "cell {} " if self._submission.kind == "ipynb" else "file "
         notes = notes + [f"The submission's {where.format(cell)}raised {_clean(text)}"
                          for cell, text in msg["notes"]]
@@ -604,8 +604,8 @@ class SandboxedStudent:
             raise P.ProtocolError(f"unknown reply {_clean(str(r), 40)}")
         except P.ProtocolError as exc:
             self._stop()
-            return Outcome(error=f"crashed: the submission's process broke the grading protocol ({exc})",
-                           kind="crash", seconds=seconds)
+            return Outcome(error="crashed: the submission's process broke the grading protocol "
+                           f"({_clean(str(exc), 200)})", kind="crash", seconds=seconds)
 
     def _make_ref(self, child, node):
         ref_id, type_name = node.get("id"), node.get("type")

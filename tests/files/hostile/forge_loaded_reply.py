@@ -1,4 +1,4 @@
-"""Forges the worker's replies, nonce and all: a "loaded" reply and an "exc" reply.
+"""Forges the worker's replies, nonce and all: "loaded", "exc" and malformed ones.
 
 Trick: student code reaches the worker object through gc, reads the run's
 nonce and the sequence number of the request being answered, and writes
@@ -6,9 +6,10 @@ its own reply before the real one: a "loaded" reply whose note holds a
 spreadsheet formula, newlines, a terminal escape and a fake grade-table
 row, and whose function list holds names with newlines and overlong names;
 and, for one call, an "exc" reply whose exception type and message do the
-same. The grading process takes such replies as the submission's own
-words: every string is capped, made one line, and labelled as the
-submission's, so nothing looks like grader output or adds a row anywhere.
+same; and a reply whose unexpected field names do. The grading process
+takes such replies as the submission's own words: every string is capped,
+made one line, and labelled as the submission's, so nothing looks like
+grader output or adds a row anywhere.
 """
 import gc
 import json
@@ -35,6 +36,12 @@ def _send(header):
 
 
 # ---- tests/files/zeros.py goes here (the SPEC.md functions as zeros); what follows overrides it ----
+
+
+def forge_field_names():
+    """A reply with 100 unexpected fields whose names hold rows and newlines."""
+    _send({"r": "ok", "v": 1, "m": [], **{FAKE_ROW + "x" * 50 * i: 1 for i in range(100)}})
+    return 2
 
 
 def decay_rate(norms):
