@@ -103,6 +103,18 @@ def cmd_grade(args):
     return 1 if any(r.get("internal_error") for r in results) else 0
 
 
+def cmd_build(args):
+    """Build the student and solution notebooks (autograder/build/)."""
+    from . import build
+    langs = build.LANGUAGES if args.lang == "all" else (args.lang,)
+    try:
+        build.build(args.out, langs=langs, log=print)
+    except build.SourceError as exc:
+        _error(f"notebook source: {exc}")
+        return 2
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="rnngrade", description="Grade the RNN-gradients assignment.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +128,10 @@ def build_parser():
                    help="assignment config with the sandbox limits (default: "
                         "assignments/rnn_gradients/assignment.json)")
     g.set_defaults(func=cmd_grade)
+    b = sub.add_parser("build", help="build the student and solution notebooks (en, zh)")
+    b.add_argument("--out", metavar="DIR", default="build", help="output folder (default: build)")
+    b.add_argument("--lang", choices=("en", "zh", "all"), default="all", help="language (default: all)")
+    b.set_defaults(func=cmd_build)
     return parser
 
 

@@ -1,0 +1,62 @@
+"""``rnngrade build``: the student notebook and the executed answer key, per language.
+
+    build(out, langs=("en", "zh"))
+
+writes, for each language,
+
+    out/<lang>/student/rnn_gradients.ipynb    stubs, not executed (the seed of
+                                              the otter and nbgrader releases)
+    out/<lang>/solution/rnn_gradients.ipynb   the answer key, executed with
+                                              nbclient + ipykernel
+
+from one source, ``assignments/rnn_gradients/notebook/rnn_gradients.md``
+(format: autograder/build/source.py). Code is written once; prose exists in
+every language; function cells come from solutions/ at build time
+(autograder/build/code.py). Building twice gives the same bytes.
+"""
+
+import tempfile
+from pathlib import Path
+
+from . import notebook, source
+from .source import LANGUAGES, SourceError
+
+DEFAULT_SOURCE = (Path(__file__).resolve().parent.parent.parent
+                  / "assignments" / "rnn_gradients" / "notebook" / "rnn_gradients.md")
+NOTEBOOK_NAME = "rnn_gradients.ipynb"
+VARIANTS = ("student", "solution")
+
+__all__ = ["build", "build_notebooks", "DEFAULT_SOURCE", "LANGUAGES", "SourceError"]
+
+
+def build_notebooks(lang, source_path=DEFAULT_SOURCE):
+    """{variant: notebook} of one language, not executed."""
+    blocks = source.read(source_path)
+    return {variant: notebook.build_notebook(blocks, lang, variant) for variant in VARIANTS}
+
+
+def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=None):
+    """Write the student and solution notebooks of each language under out.
+
+    Inputs:
+    - out: output folder (made if missing)
+    - langs: languages to build, a subset of LANGUAGES
+    - execute: run the solution notebook (False only for quick checks)
+    - log: a function taking one line of progress, or None
+
+    Returns the list of Paths written. Raises SourceError for a bad source
+    and nbclient's CellExecutionError when the answer key's notebook fails.
+    """
+    out = Path(out)
+    written = []
+    for lang in langs:
+        books = build_notebooks(lang, source_path)
+        if execute:
+            with tempfile.TemporaryDirectory(prefix="rnngrade-build-") as cwd:
+                notebook.execute(books["solution"], cwd)
+        for variant in VARIANTS:
+            path = notebook.write(books[variant], out / lang / variant / NOTEBOOK_NAME)
+            written.append(path)
+            if log is not None:
+                log(f"wrote {path}")
+    return written
