@@ -365,3 +365,17 @@ def test_cli_build_refuses_an_unknown_language(capsys):
     with pytest.raises(SystemExit):
         cli.main(["build", "--lang", "fr"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_chinese_lines_are_joined_without_a_space():
+    """Does a source line break between two Chinese characters disappear (Markdown would show a space)?"""
+    text = "运行它下面的\n单元格：\n- 列表项\n`x` 的形状\n\n段落\n```python\n代码\n代码\n```"
+    assert notebook.unwrap_cjk(text) == "运行它下面的单元格：\n- 列表项\n`x` 的形状\n\n段落\n```python\n代码\n代码\n```"
+    assert notebook.unwrap_cjk("an English\nline") == "an English\nline"
+
+
+def test_built_chinese_prose_has_no_line_break_between_chinese_characters(books):
+    for cell in books["zh", "student"].cells:
+        if cell.cell_type == "markdown":
+            outside_code = re.sub(r"```.*?```", "", cell.source, flags=re.S)
+            assert not re.search(CJK.pattern + r"\n" + CJK.pattern, outside_code), cell.source[:60]

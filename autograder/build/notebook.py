@@ -7,6 +7,7 @@ twice gives the same bytes.
 """
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -22,10 +23,34 @@ ANSWER_PROMPT = {
 EXECUTE_TIMEOUT = 600          # seconds per cell: the machine may be busy
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def unwrap_cjk(text):
+    """Join source lines broken between two CJK characters.
+
+    Markdown turns a line break inside a paragraph into a space, which is
+    right between English words and wrong between Chinese characters
+    ("下面的 单元格"). Fenced code is left alone.
+    """
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif (not fenced and out and line.strip() and _CJK.match(line.strip()[0])
+              and out[-1] and _CJK.match(out[-1][-1])):
+            out[-1] += line.strip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def _cell(kind, text, index, block):
     """A notebook cell with a fixed id and the source block named in metadata."""
-    make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
-    cell = make(text)
+    if kind == "code":
+        cell = nbformat.v4.new_code_cell(text)
+    else:
+        cell = nbformat.v4.new_markdown_cell(unwrap_cjk(text))
     cell.id = f"{block.kind}-{block.name or 'cell'}-{index:03d}".replace("_", "-")
     if block.kind in ("function", "answer"):
         cell.metadata["rnngrade"] = {"role": block.kind, "name": block.name}
