@@ -112,6 +112,9 @@ def cmd_build(args):
     except build.SourceError as exc:
         _error(f"notebook source: {exc}")
         return 2
+    except build.ExecutionFailed as exc:
+        _error(exc)
+        return 1
     return 0
 
 

@@ -379,3 +379,15 @@ def test_built_chinese_prose_has_no_line_break_between_chinese_characters(books)
         if cell.cell_type == "markdown":
             outside_code = re.sub(r"```.*?```", "", cell.source, flags=re.S)
             assert not re.search(CJK.pattern + r"\n" + CJK.pattern, outside_code), cell.source[:60]
+
+
+@pytest.mark.slow
+def test_an_answer_key_that_raises_fails_the_build_with_the_cell(tmp_path):
+    """Does a solution notebook that raises stop the build with a message naming the error?"""
+    broken = tmp_path / "nb.md"
+    broken.write_text(build.DEFAULT_SOURCE.read_text(encoding="utf-8")
+                      + "\n<!-- code -->\n```python\nraise RuntimeError('boom in the answer key')\n```\n",
+                      encoding="utf-8")
+    with pytest.raises(build.ExecutionFailed, match="en solution notebook failed: RuntimeError: boom"):
+        build.build(tmp_path / "out", langs=("en",), source_path=broken)
+    assert not (tmp_path / "out").exists()

@@ -26,7 +26,13 @@ DEFAULT_SOURCE = (Path(__file__).resolve().parent.parent.parent
 NOTEBOOK_NAME = "rnn_gradients.ipynb"
 VARIANTS = ("student", "solution")
 
-__all__ = ["build", "build_notebooks", "DEFAULT_SOURCE", "LANGUAGES", "SourceError"]
+__all__ = ["build", "build_notebooks", "DEFAULT_SOURCE", "LANGUAGES", "SourceError",
+           "ExecutionFailed"]
+
+
+class ExecutionFailed(RuntimeError):
+    """The solution notebook raised while it was executed; the message names
+    the language and the cell."""
 
 
 def build_notebooks(lang, source_path=DEFAULT_SOURCE):
@@ -45,15 +51,21 @@ def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=No
     - log: a function taking one line of progress, or None
 
     Returns the list of Paths written. Raises SourceError for a bad source
-    and nbclient's CellExecutionError when the answer key's notebook fails.
+    and ExecutionFailed when the answer key's notebook raises.
     """
+    from nbclient.exceptions import CellExecutionError
+
     out = Path(out)
     written = []
     for lang in langs:
         books = build_notebooks(lang, source_path)
         if execute:
             with tempfile.TemporaryDirectory(prefix="rnngrade-build-") as cwd:
-                notebook.execute(books["solution"], cwd)
+                try:
+                    notebook.execute(books["solution"], cwd)
+                except CellExecutionError as exc:
+                    raise ExecutionFailed(f"the {lang} solution notebook failed: "
+                                          f"{exc.ename}: {exc.evalue}") from exc
         for variant in VARIANTS:
             path = notebook.write(books[variant], out / lang / variant / NOTEBOOK_NAME)
             written.append(path)
