@@ -289,9 +289,13 @@ def _stream_text(cell):
 
 @pytest.fixture(scope="module")
 def built_twice(tmp_path_factory):
-    """Two full builds (both languages, solution executed) into two folders."""
+    """Two full builds (both languages, solution executed) into two folders:
+    one by the command line, one by the function."""
+    from autograder import cli
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    return first, second, build.build(first), build.build(second)
+    assert cli.main(["build", "--out", str(first)]) == 0
+    written = sorted(first.rglob("*.ipynb"))
+    return first, second, written, build.build(second)
 
 
 @pytest.mark.slow
