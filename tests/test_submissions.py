@@ -3,6 +3,7 @@ the demo's sample students (autograder/samples.py)."""
 
 import ast
 import dis
+import functools
 import inspect
 from pathlib import Path
 
@@ -174,7 +175,11 @@ def _fingerprint(function):
 
     The same source can compile to different opcodes in different modules
     (LOAD_ATTR or LOAD_METHOD for np.tanh), so compare names and constants
-    in order, and the argument names."""
+    in order, and the argument names. A functools.partial is its function
+    and its bound arguments."""
+    if isinstance(function, functools.partial):
+        return (_fingerprint(function.func), tuple(map(repr, function.args)),
+                tuple(sorted((k, repr(v)) for k, v in function.keywords.items())))
     code = getattr(function, "__code__", function)
     values = tuple(_fingerprint(i.argval) if inspect.iscode(i.argval) else repr(i.argval)
                    for i in dis.get_instructions(code) if i.arg is not None
