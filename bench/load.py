@@ -157,6 +157,17 @@ def kill_survivors(seen, grace=10.0):
     return kinds
 
 
+def time_at(samples, done):
+    """Seconds into the run of the first sample with at least `done` results stored."""
+    return next((t for t, _, d in samples if d >= done), None)
+
+
+def rate(samples, lo, hi):
+    """Seconds per submission while the stored results went from lo to hi."""
+    a, b = time_at(samples, lo), time_at(samples, hi)
+    return (b - a) / (hi - lo) if a is not None and b is not None and hi > lo else None
+
+
 def rss_at(samples, done):
     """The parent's RSS (MiB) at the first sample with at least `done` results stored."""
     return next((rss / MIB for _, rss, d in samples if d >= done), float("nan"))
@@ -170,8 +181,7 @@ def size_run(entries, k, jobs, workdir):
     seconds, rc, err, w, _ = run_batch(folder, out, jobs)
     s = w.samples
     grading = [x for x in s if 0 < x[2] < k]
-    first = next((t for t, _, d in s if d >= 1), None)
-    last = next((t for t, _, d in s if d >= k), None)
+    first, last = time_at(s, 1), time_at(s, k)
     rows = json.loads((out / "grades.json").read_text())["submissions"] if rc == 0 else []
     cache = sum(e.stat().st_size for e in os.scandir(out / ".rnngrade" / "results"))
     result = {
@@ -180,10 +190,13 @@ def size_run(entries, k, jobs, workdir):
         "report_seconds": (s[-1][0] - last) if last is not None else None,
         "rss_10": rss_at(s, max(1, k // 10)), "rss_50": rss_at(s, k // 2), "rss_90": rss_at(s, 9 * k // 10),
         "rss_peak_grading": max((r for _, r, _ in grading), default=0) / MIB,
-        "rss_peak_reports": max((r for _, r, d in s if d >= k), default=0) / MIB,
+        "rss_peak_reports": max((r / MIB for _, r, d in s if d >= k), default=None),
         "rows": len(rows), "graded": sum(r["status"] == "graded" for r in rows),
         "cache_kib_per_sub": cache / 1024 / k,
         "load_average": sum(w.load) / len(w.load) if w.load else None,
+        "first_tenth_s_per_sub": rate(s, 1, max(2, k // 10)),
+        "last_tenth_s_per_sub": rate(s, k - k // 10, k),
+        "timeline": [(round(t, 1), round(r / MIB, 1), d, round(ld, 2)) for (t, r, d), ld in zip(s, w.load)],
         "scores": {r["student"]: r["score"] for r in rows},
         "stderr_tail": err[-1500:] if rc else "",
     }
@@ -227,25 +240,35 @@ def resume_check(entries, k, jobs, workdir, rng, reference_scores=None):
     return check
 
 
+def _fmt(value, spec=".3f"):
+    return "n/a" if value is None else f"{value:{spec}}"
+
+
 def render(runs, check, jobs):
     lo, hi = runs[0], runs[-1]
     ratio = (hi["grading_s_per_sub"] / lo["grading_s_per_sub"]
              if hi["grading_s_per_sub"] and lo["grading_s_per_sub"] else None)
     out = ["| K | wall s | s/submission (whole command) | s/submission (grading only) | parent RSS MiB at 10% / 50% / 90% | "
            "parent RSS growth while grading MiB | parent peak RSS writing reports MiB | reports s | "
-           "cache KiB/submission | rows | machine load (1-min average) |",
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+           "cache KiB/submission | rows | machine load (1-min average) | s/submission, first / last tenth |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in runs:
         gs = f"{r['grading_s_per_sub']:.3f}" if r["grading_s_per_sub"] else "n/a"
         rs = f"{r['report_seconds']:.1f}" if r["report_seconds"] is not None else "n/a"
         out.append(f"| {r['k']} | {r['seconds']:.0f} | {r['s_per_sub']:.3f} | {gs} | "
                    f"{r['rss_10']:.0f} / {r['rss_50']:.0f} / {r['rss_90']:.0f} | {r['rss_growth']:+.1f} | "
-                   f"{r['rss_peak_reports']:.0f} | {rs} | {r['cache_kib_per_sub']:.1f} | "
-                   f"{r['rows']} ({r['graded']} graded) | {r['load_average'] or 0:.1f} |")
+                   f"{_fmt(r['rss_peak_reports'], '.0f')} | {rs} | {r['cache_kib_per_sub']:.1f} | "
+                   f"{r['rows']} ({r['graded']} graded) | {r['load_average'] or 0:.1f} | "
+                   f"{_fmt(r['first_tenth_s_per_sub'])} / {_fmt(r['last_tenth_s_per_sub'])} |")
     out.append("")
     if ratio is not None:
         out.append(f"- s/submission while grading, K={hi['k']} / K={lo['k']}: **{ratio:.3f}** "
                    f"(target <= {TARGET_RATIO:.2f}: {'met' if ratio <= TARGET_RATIO else 'not met'})")
+    tenths = (hi["last_tenth_s_per_sub"] / hi["first_tenth_s_per_sub"]
+              if hi["last_tenth_s_per_sub"] and hi["first_tenth_s_per_sub"] else None)
+    if tenths is not None:
+        out.append(f"- within the K={hi['k']} run, s/submission of the last tenth / the first tenth: "
+                   f"**{tenths:.3f}** (target <= {TARGET_RATIO:.2f}: {'met' if tenths <= TARGET_RATIO else 'not met'})")
     if len(runs) > 1:
         same = all(r["scores"] == lo["scores"] for r in runs if r["k"] == lo["k"])
         out.append(f"- every run gave a row per submission: {all(r['rows'] == r['k'] for r in runs)}"
