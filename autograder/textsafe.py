@@ -18,10 +18,15 @@ import re
 
 # C0 controls, DEL, C1 controls (U+0080-U+009F, NEL included), the Arabic
 # letter mark, LRM/RLM, line and paragraph separators, bidi embeddings and
-# overrides (U+202A-U+202E), bidi isolates (U+2066-U+2069), and lone
-# surrogates.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                      "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# overrides (U+202A-U+202E), bidi isolates (U+2066-U+2069), lone
+# surrogates, and the invisible format characters that make two ids look
+# alike or hide text: soft hyphen, Mongolian vowel separator, zero-width
+# space/joiners (U+200B-U+200D), word joiner and invisible operators
+# (U+2060-U+2064), deprecated format controls (U+206A-U+206F), BOM/ZWNBSP,
+# interlinear annotations (U+FFF9-U+FFFB) and tag characters (U+E0000-U+E007F).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028\u2029"
+                      "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+                      "\U000e0000-\U000e007f]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -30,7 +35,9 @@ def _escape(match):
     if ch in _NAMED:
         return _NAMED[ch]
     code = ord(ch)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _cap(text, limit):

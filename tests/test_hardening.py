@@ -28,6 +28,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -47,15 +48,26 @@ OTHER_UID = 4242                                 # owns the "other student's" 06
 GiB = 1024 ** 3
 
 # Everything a submission may put in a name or a message that a terminal,
-# an editor or a spreadsheet acts on (tab and newline are checked apart).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# an editor or a spreadsheet acts on, or that hides text: controls (Cc),
+# invisible format characters (Cf: bidi, zero-width, tags...), line and
+# paragraph separators, lone surrogates. Newline and tab are checked apart.
+VISIBLE_FORMAT = {chr(c) for c in range(0x600, 0x606)}          # Arabic number signs: visible
+
+
+def hidden(text):
+    """The characters of text that act on a terminal or hide (see above)."""
+    return [c for c in text if c not in "\n\t" and c not in VISIBLE_FORMAT
+            and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs")]
+
+
 FAKE = "mallory"                                 # every forged row or heading names her
 MARKDOWN_BOMB = (f"boom\n## q1: 15 / 15\n# Feedback for {FAKE}\n| {FAKE} | 100 / 100 | graded |\n"
                  f"<img src=x onerror=alert(1)>\n```\n# Feedback for {FAKE}")
 
 FORMULA_IDS = ["=2+3", "+cmd|' -c calc'!A1", "@SUM(A1)", "-rf", "--json", "\tTAB", "\rCR"]
 TERMINAL_IDS = ["osc\x1b]8;;https:evil.example\x07click\x1b]8;;\x07", "clear\x1b[2J\x1b[H",
-                f"nl\n[9of9] {FAKE}: 100 of 100 graded\n", "rlo\u202eyp.exe", "bell\x07\x9b31m"]
+                f"nl\n[9of9] {FAKE}: 100 of 100 graded\n", "rlo\u202eyp.exe", "bell\x07\x9b31m",
+                "bob\u200b", "\ufeffbom\xad", "tag\U000e0041\U000e0042"]     # invisible: look like other ids
 LATIN1_NAME = b"caf\xe9.py"
 MARKUP_IDS = ["<img src=x onerror=alert(1)>", "[full marks](https:evil.example)"]   # ids that are Markdown/HTML
 ODD_STUDENT = "=cmd\x1b[2Jred"                   # an nbgrader student folder named like an attack
@@ -354,7 +366,7 @@ def test_odd_names_get_a_printable_id_and_the_mapping_is_shown(run, rows):
     stderr = run["proc"].stderr.decode("utf-8")
     for raw in TERMINAL_IDS + ["\tTAB", "\rCR", os.fsdecode(LATIN1_NAME)[:-3]]:
         shown = printed_id(raw)
-        assert shown in rows and not CONTROL.search(shown) and "\n" not in shown, shown
+        assert shown in rows and not hidden(shown) and "\n" not in shown, shown
         assert any("shown as id" in note for note in rows[shown]["notes"])
         assert f"shown as id {shown}" in stderr
     json.loads((run["out"] / "grades.json").read_bytes().decode("utf-8"))   # strict UTF-8
@@ -460,7 +472,7 @@ def test_no_control_character_reaches_the_terminal_and_no_row_is_forged(run, row
     proc = run["proc"]
     for stream in (proc.stdout, proc.stderr):
         text = stream.decode("utf-8")                                  # strict: valid UTF-8
-        assert not CONTROL.search(text) and "\t" not in text, CONTROL.findall(text)[:5]
+        assert not hidden(text) and "\t" not in text, hidden(text)[:5]
     lines = proc.stderr.decode("utf-8").splitlines()
     progress = [line for line in lines if line.startswith("[")]
     assert all(line.startswith("rnngrade: ") for line in lines if line not in progress), lines
@@ -474,7 +486,7 @@ def test_no_output_file_holds_a_control_character(run):
     for path in run["out"].rglob("*"):
         if path.is_file():
             text = path.read_bytes().decode("utf-8")
-            assert not CONTROL.search(text), (path.name, CONTROL.findall(text)[:5])
+            assert not hidden(text), (path.name, hidden(text)[:5])
 
 
 @pytest.mark.slow
