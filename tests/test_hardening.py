@@ -70,6 +70,7 @@ TERMINAL_IDS = ["osc\x1b]8;;https:evil.example\x07click\x1b]8;;\x07", "clear\x1b
                 "bob\u200b", "\ufeffbom\xad", "tag\U000e0041\U000e0042"]     # invisible: look like other ids
 LATIN1_NAME = b"caf\xe9.py"
 MARKUP_IDS = ["<img src=x onerror=alert(1)>", "[full marks](https:evil.example)"]   # ids that are Markdown/HTML
+MARKUP_LINK = "<img src=x onerror=alert(1)>[x](https:evil.example)link.py"   # a link: its name is in the reason
 ODD_STUDENT = "=cmd\x1b[2Jred"                   # an nbgrader student folder named like an attack
 
 RAISE_IN_FUNCTION = f'''
@@ -115,6 +116,7 @@ def _special_files(folder, outside):
     os.symlink(outside / "carol.py", folder / "peek.py")                # another student's 0600 file
     os.symlink(outside / "nothing.py", folder / "dangling.py")
     os.symlink(ANSWER_KEY, folder / '=HYPERLINK("https:evil.example")link.py')
+    os.symlink(ANSWER_KEY, folder / MARKUP_LINK)
     os.mkfifo(folder / "pipe.py")
     os.mkfifo(folder / "pipe")                                           # no suffix: still a row
     sock = socket.socket(socket.AF_UNIX)
@@ -298,7 +300,7 @@ def test_links_are_never_followed_and_get_an_error_row(run, rows):
     given as a PATH, as an nbgrader assignment folder, file or student folder: a row
     that says so, nothing graded through it."""
     links = ["key_link.py", "solutions_link", "peek.py", "dangling.py", "pathlink", "dave", "erin", "frank",
-             '=HYPERLINK("https:evil.example")link.py']
+             '=HYPERLINK("https:evil.example")link.py', MARKUP_LINK]
     for name in links:
         row = rows[name]
         assert row["status"] == "error" and row["score"] == 0, (name, row)
@@ -490,7 +492,7 @@ def test_no_output_file_holds_a_control_character(run):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("student", ["md_raise", "md_cell", "forge_loaded_reply", "ansi_print"] + MARKUP_IDS)
+@pytest.mark.parametrize("student", ["md_raise", "md_cell", "forge_loaded_reply", "ansi_print", MARKUP_LINK] + MARKUP_IDS)
 def test_markdown_feedback_keeps_its_structure(run, student):
     """Messages forging headings, table rows, HTML and a closing fence stay the submission's text."""
     markdown = feedback_of(run, student)
@@ -500,7 +502,7 @@ def test_markdown_feedback_keeps_its_structure(run, student):
     assert [h.split(":")[0] for h in headings[1:]] == [f"## q{i}" for i in range(7)], headings
     assert not any(line.lstrip().startswith("|") or re.search(r"(?<!\\)<img", line) for line in lines)
     assert FAKE not in " ".join(headings)
-    assert not re.search(r"(?<!\\)\]\(", markdown)             # no live [text](link)
+    assert not re.search(r"(?<!\\)\]\(", "\n".join(lines))      # no live [text](link)
     html = feedback_html_of(run, student)
     assert "<img" not in html and "<a " not in html
 
