@@ -80,13 +80,30 @@ def stored(out):
         return 0
 
 
+def tree_cpu(proc):
+    """CPU seconds of the command so far: its own and its pool workers' (each with the
+    sandboxes it has waited for). Less sensitive to the machine's load than wall time."""
+    total = 0.0
+    try:
+        procs = [proc] + proc.children(recursive=False)
+    except psutil.Error:
+        return float("nan")
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            pass
+    return total
+
+
 class Watcher(threading.Thread):
     """Samples the command's own RSS and the stored-result count; remembers every descendant."""
 
     def __init__(self, pid, out, interval=0.5):
         super().__init__(daemon=True)
         self.proc, self.out, self.interval = psutil.Process(pid), out, interval
-        self.samples, self.seen, self.load = [], {}, []
+        self.samples, self.seen, self.load, self.cpu = [], {}, [], []
         self.start_time = time.monotonic()
         self._stop_event = threading.Event()
 
@@ -100,6 +117,7 @@ class Watcher(threading.Thread):
                 break
             self.samples.append((time.monotonic() - self.start_time, rss, stored(self.out)))
             self.load.append(os.getloadavg()[0])
+            self.cpu.append(tree_cpu(self.proc))
             self._stop_event.wait(self.interval)
 
     def stop(self):
@@ -168,6 +186,13 @@ def rate(samples, lo, hi):
     return (b - a) / (hi - lo) if a is not None and b is not None and hi > lo else None
 
 
+def cpu_rate(samples, cpu, lo, hi):
+    """CPU seconds per submission while the stored results went from lo to hi."""
+    at = lambda n: next((c for (_, _, d), c in zip(samples, cpu) if d >= n), None)
+    a, b = at(lo), at(hi)
+    return (b - a) / (hi - lo) if a is not None and b is not None and hi > lo else None
+
+
 def rss_at(samples, done):
     """The parent's RSS (MiB) at the first sample with at least `done` results stored."""
     return next((rss / MIB for _, rss, d in samples if d >= done), float("nan"))
@@ -196,7 +221,10 @@ def size_run(entries, k, jobs, workdir):
         "load_average": sum(w.load) / len(w.load) if w.load else None,
         "first_tenth_s_per_sub": rate(s, 1, max(2, k // 10)),
         "last_tenth_s_per_sub": rate(s, k - k // 10, k),
-        "timeline": [(round(t, 1), round(r / MIB, 1), d, round(ld, 2)) for (t, r, d), ld in zip(s, w.load)],
+        "first_tenth_cpu_per_sub": cpu_rate(s, w.cpu, 1, max(2, k // 10)),
+        "last_tenth_cpu_per_sub": cpu_rate(s, w.cpu, k - k // 10, k),
+        "timeline": [(round(t, 1), round(r / MIB, 1), d, round(ld, 2), round(c, 2))
+                     for (t, r, d), ld, c in zip(s, w.load, w.cpu)],
         "scores": {r["student"]: r["score"] for r in rows},
         "stderr_tail": err[-1500:] if rc else "",
     }
@@ -250,8 +278,9 @@ def render(runs, check, jobs):
              if hi["grading_s_per_sub"] and lo["grading_s_per_sub"] else None)
     out = ["| K | wall s | s/submission (whole command) | s/submission (grading only) | parent RSS MiB at 10% / 50% / 90% | "
            "parent RSS growth while grading MiB | parent peak RSS writing reports MiB | reports s | "
-           "cache KiB/submission | rows | machine load (1-min average) | s/submission, first / last tenth |",
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+           "cache KiB/submission | rows | machine load (1-min average) | s/submission, first / last tenth | "
+           "CPU s/submission, first / last tenth |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in runs:
         gs = f"{r['grading_s_per_sub']:.3f}" if r["grading_s_per_sub"] else "n/a"
         rs = f"{r['report_seconds']:.1f}" if r["report_seconds"] is not None else "n/a"
@@ -259,7 +288,8 @@ def render(runs, check, jobs):
                    f"{r['rss_10']:.0f} / {r['rss_50']:.0f} / {r['rss_90']:.0f} | {r['rss_growth']:+.1f} | "
                    f"{_fmt(r['rss_peak_reports'], '.0f')} | {rs} | {r['cache_kib_per_sub']:.1f} | "
                    f"{r['rows']} ({r['graded']} graded) | {r['load_average'] or 0:.1f} | "
-                   f"{_fmt(r['first_tenth_s_per_sub'])} / {_fmt(r['last_tenth_s_per_sub'])} |")
+                   f"{_fmt(r['first_tenth_s_per_sub'])} / {_fmt(r['last_tenth_s_per_sub'])} | "
+                   f"{_fmt(r['first_tenth_cpu_per_sub'])} / {_fmt(r['last_tenth_cpu_per_sub'])} |")
     out.append("")
     if ratio is not None:
         out.append(f"- s/submission while grading, K={hi['k']} / K={lo['k']}: **{ratio:.3f}** "
@@ -269,6 +299,11 @@ def render(runs, check, jobs):
     if tenths is not None:
         out.append(f"- within the K={hi['k']} run, s/submission of the last tenth / the first tenth: "
                    f"**{tenths:.3f}** (target <= {TARGET_RATIO:.2f}: {'met' if tenths <= TARGET_RATIO else 'not met'})")
+    cpu = (hi["last_tenth_cpu_per_sub"] / hi["first_tenth_cpu_per_sub"]
+           if hi["last_tenth_cpu_per_sub"] and hi["first_tenth_cpu_per_sub"] else None)
+    if cpu is not None:
+        out.append(f"- within the K={hi['k']} run, CPU s/submission of the last tenth / the first tenth: "
+                   f"**{cpu:.3f}** (target <= {TARGET_RATIO:.2f}: {'met' if cpu <= TARGET_RATIO else 'not met'})")
     if len(runs) > 1:
         same = all(r["scores"] == lo["scores"] for r in runs if r["k"] == lo["k"])
         out.append(f"- every run gave a row per submission: {all(r['rows'] == r['k'] for r in runs)}"
