@@ -50,9 +50,10 @@ def grader_fingerprint():
     return h.hexdigest()[:16]
 
 
-def content_digest(path, cap):
+def content_digest(path, cap, ident=()):
     """sha256 of at most cap + 1 bytes of a regular file, read in chunks; never follows a
-    link and never blocks on a FIFO. A marker instead when it is not a readable regular file."""
+    link and never blocks on a FIFO. A marker instead when it is not a readable regular file,
+    or not the file discovery listed (ident: its (st_dev, st_ino))."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -61,6 +62,8 @@ def content_digest(path, cap):
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return "not-regular"
+        if ident and (info.st_dev, info.st_ino) != tuple(ident):
+            return "changed"
         h, left = hashlib.sha256(), cap + 1
         while left > 0:
             chunk = os.read(fd, min(CHUNK, left))
@@ -79,7 +82,7 @@ def result_key(sub, limits=None):
     """The cache key of a submission's result: a hash of a framed (JSON) list of everything
     the result depends on, so no two different inputs can run into each other."""
     limits = limits or Limits()
-    content = "" if sub.problem else content_digest(sub.path, limits.submission_bytes)
+    content = "" if sub.problem else content_digest(sub.path, limits.submission_bytes, sub.ident)
     fields = [GRADER_VERSION, grader_fingerprint(), repr(limits), sub.student, content,
               sub.problem, list(sub.notes)]
     framed = json.dumps(fields, ensure_ascii=True, separators=(",", ":"))
@@ -98,11 +101,17 @@ def _refusal(sub, limits):
         return f"{shown(sub.path)} is a symbolic link; it was not followed"
     if not stat.S_ISREG(info.st_mode):
         return f"{shown(sub.path)} is not a regular file; it was not opened"
+    if sub.ident and (info.st_dev, info.st_ino) != tuple(sub.ident):
+        return CHANGED.format(shown(sub.path))
     if not sub.path.name.lower().endswith(SUFFIXES):
         return f"{shown(sub.path)} is not a .py or .ipynb file"
     if info.st_size > limits.submission_bytes:
         return f"{shown(sub.path)} is larger than {limits.submission_bytes} bytes; it was not read"
     return ""
+
+
+CHANGED = ("{} is not the file that was listed (it, or a folder above it, was replaced "
+           "after the batch started); it was not read")
 
 
 def _clean(value):
@@ -135,7 +144,7 @@ def grade_one(sub, limits=None, prestart=False):
     from .sandbox import SandboxedStudent
 
     try:
-        with SandboxedStudent(sub.path, limits=limits, prestart=prestart) as student:
+        with SandboxedStudent(sub.path, limits=limits, prestart=prestart, identity=sub.ident) as student:
             load = student.load
             if not load.ok:
                 return _clean(error_grade(sub.student, load.reason, list(sub.notes) + list(load.notes)).to_dict())

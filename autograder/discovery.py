@@ -16,7 +16,8 @@ Rules (README, "Grading submissions"):
   are ignored. Names starting with "." are skipped at every level. A
   special file is never opened: its row says what it is.
 - nbgrader's layout (a folder named ``submitted``, or one whose child
-  folders mostly hold assignment folders holding submissions): each child
+  folders mostly hold assignment folders holding submissions, counting the
+  submission files directly inside as votes against): each child
   folder is a student and its row is named after it, whatever it holds.
   The student's main file is the one whose path inside the student folder
   is the most common in the class; other files are graded as
@@ -54,12 +55,15 @@ class Submission:
     - problem: why it is not opened at all (a link, a FIFO...), else ""
     - notes: remarks for the row (a renamed id, an extra file of a student)
     - renamed: "file name b'...' shown as id ..." when the id had to be made printable
+    - ident: (st_dev, st_ino) of the file when it was listed: the reader refuses a
+      file that is not this one (a folder swapped for a link after listing)
     """
     student: str
     path: Path
     problem: str = ""
     notes: tuple = ()
     renamed: str = ""
+    ident: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class _Found:
     primary: bool = False  # an nbgrader student's main row: gets its name first
     note: str = ""         # a remark for the row
     why: str = ""          # why a folder could not be read
+    ident: tuple = ()      # (st_dev, st_ino) as listed
 
 
 def printable(text):
@@ -108,22 +113,32 @@ def _stem(path):
     return Path(name).stem or name
 
 
-def _entries(folder):
-    """(name, path, mode) of the non-hidden entries of a folder, by lstat; never follows a link."""
+def _ident(st):
+    return (st.st_dev, st.st_ino)
+
+
+def _entries(folder, idents=None):
+    """(name, path, mode) of the non-hidden entries of a folder, by lstat; never follows a link.
+    With a dict ``idents``, also records path -> (st_dev, st_ino) of each entry."""
+    listed = []
     with os.scandir(folder) as it:
-        listed = [(e.name, Path(e.path), e.stat(follow_symlinks=False).st_mode)
-                  for e in it if not e.name.startswith(".")]
+        for e in it:
+            if not e.name.startswith("."):
+                st = e.stat(follow_symlinks=False)
+                listed.append((e.name, Path(e.path), st.st_mode))
+                if idents is not None:
+                    idents[Path(e.path)] = _ident(st)
     return sorted(listed, key=lambda e: os.fsencode(e[0]))
 
 
-def _walk(folder):
+def _walk(folder, idents=None):
     """Yield (relative parts, kind, why) of every candidate under folder, without following
-    links (iterative: a deep tree cannot exhaust the recursion limit)."""
+    links (iterative: a deep tree cannot exhaust the recursion limit); ``idents`` as in _entries."""
     stack = [(Path(folder), ())]
     while stack:
         path, rel = stack.pop()
         try:
-            entries = _entries(path)
+            entries = _entries(path, idents)
         except OSError as exc:
             yield rel, "unreadable", exc.strerror or type(exc).__name__
             continue
@@ -152,20 +167,25 @@ def is_nbgrader(root):
     if Path(root).name == NBGRADER_FOLDER:
         return True
     try:
-        folders = [p for _, p, m in _entries(root) if stat.S_ISDIR(m)]
+        entries = _entries(root)
     except OSError:
         return False
-    return bool(folders) and 2 * sum(map(_is_student_folder, folders)) > len(folders)
+    folders = [p for _, p, m in entries if stat.S_ISDIR(m)]
+    # files directly inside vote against: one folder planted in a plain class
+    # folder must not turn every student's file into an extra file
+    files = sum(1 for n, _, m in entries if not stat.S_ISDIR(m) and is_candidate_name(n))
+    return bool(folders) and 2 * sum(map(_is_student_folder, folders)) > len(folders) + files
 
 
 def _plain(root):
     """Every candidate under a plain folder, named after its file."""
-    for parts, kind, why in _walk(root):
+    idents = {}
+    for parts, kind, why in _walk(root, idents):
         path = Path(root, *parts)
         if kind == "unreadable":
             yield _Found(path.name or str(path), path, kind, why=why)
         else:
-            yield _Found(_stem(parts[-1]), path, kind)
+            yield _Found(_stem(parts[-1]), path, kind, ident=idents.get(path, ()))
 
 
 def _nbgrader(root):
@@ -175,14 +195,15 @@ def _nbgrader(root):
     except OSError as exc:
         yield _Found(Path(root).name, Path(root), "unreadable", why=exc.strerror or type(exc).__name__)
         return
-    students = {}
+    students, idents = {}, {}
     for name, path, mode in entries:
         if stat.S_ISDIR(mode):
-            students[name] = list(_walk(path))
+            students[name] = list(_walk(path, idents))
         elif _kind(mode) != "file":          # a link or special file where a student folder would be
             yield _Found(name, path, _kind(mode), primary=True)
         elif is_candidate_name(name):
-            yield _Found(_stem(name), path, "file", note="a file directly in the submitted folder")
+            yield _Found(_stem(name), path, "file", note="a file directly in the submitted folder",
+                         ident=_ident(os.lstat(path)))
     usual = Counter(parts for found in students.values() for parts, kind, _ in found if kind == "file")
 
     def rank(item):
@@ -201,24 +222,24 @@ def _nbgrader(root):
             if n == 0:
                 note = (f"{printable(name)}'s folder holds {len(found)} submission entries; this row grades {inside}"
                         if len(found) > 1 else "")
-                yield _Found(name, path, kind, primary=True, note=note, why=why)
+                yield _Found(name, path, kind, primary=True, note=note, why=why, ident=idents.get(path, ()))
             else:
                 base = f"{name}-{_stem(parts[-1]) if parts else 'folder'}"
                 yield _Found(base, path, kind, note=f"extra entry {inside} in {printable(name)}'s folder, "
-                                                    "graded separately", why=why)
+                                                    "graded separately", why=why, ident=idents.get(path, ()))
 
 
 def _from_path(raw):
     """The _Found entries of one command-line PATH (raises DiscoveryError if it does not exist)."""
     path = Path(os.fsdecode(raw))
     try:
-        mode = os.lstat(path).st_mode
+        st = os.lstat(path)
     except OSError as exc:
         raise DiscoveryError(f"{printable(str(path))}: {exc.strerror or 'cannot be read'}") from None
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(st.st_mode):
         return list(_nbgrader(path) if is_nbgrader(path) else _plain(path))
     name = path.name or str(path)
-    return [_Found(_stem(name), path, _kind(mode))]
+    return [_Found(_stem(name), path, _kind(st.st_mode), ident=_ident(st))]
 
 
 def _problem(found):
@@ -290,5 +311,5 @@ def discover(paths):
         if student.casefold() != printable(f.base).casefold():
             clash = f"named {student}: the id {printable(f.base)} belongs to another submission"
         notes = tuple(n for n in (renamed, clash, f.note) if n)
-        subs.append(Submission(student, f.path, _problem(f), notes, renamed))
+        subs.append(Submission(student, f.path, _problem(f), notes, renamed, f.ident))
     return sorted(subs, key=lambda s: s.student)

@@ -189,8 +189,9 @@ class SandboxedStudent:
     protections (tuple of what was in place), restarts, seconds_used.
     """
 
-    def __init__(self, path, limits=None, *, prestart=False):
+    def __init__(self, path, limits=None, *, prestart=False, identity=()):
         self.path = Path(path)
+        self.identity = tuple(identity)    # (st_dev, st_ino) the file must have, when given
         self._prestart = prestart
         self.limits = limits if limits is not None else Limits()
         if not isinstance(self.limits, Limits):
@@ -230,7 +231,7 @@ class SandboxedStudent:
         if self._opened:
             return self
         self._opened = True
-        sub = read_submission(self.path, self.limits.submission_bytes)
+        sub = read_submission(self.path, self.limits.submission_bytes, self.identity)
         if not sub.ok:
             self.load = LoadReport(ok=False, reason=sub.reason, notes=list(sub.notes))
             return self

@@ -46,14 +46,18 @@ def _fail(reason):
     return Submission(ok=False, reason=reason)
 
 
-def read_submission(path, max_bytes=16 * 1024 * 1024):
-    """Read a .py or .ipynb submission; never raises for a bad file."""
+def read_submission(path, max_bytes=16 * 1024 * 1024, identity=()):
+    """Read a .py or .ipynb submission; never raises for a bad file.
+
+    identity: (st_dev, st_ino) the opened file must have (the file that was
+    listed), checked on the open descriptor, so a folder above it swapped for
+    a link after listing cannot make the grader read another file."""
     path = Path(path)
     suffix = path.suffix.lower()
     what = {".py": "Python file", ".ipynb": "notebook"}.get(suffix)
     if what is None:
         return _fail(f"{path.name} is not a .py file or a .ipynb notebook.")
-    data = _read_capped(path, what, max_bytes)
+    data = _read_capped(path, what, max_bytes, identity)
     if isinstance(data, Submission):
         return data
     if len(data) > max_bytes:
@@ -76,7 +80,7 @@ _NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"), (stat.S_I
                 (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
-def _read_capped(path, what, max_bytes):
+def _read_capped(path, what, max_bytes, identity=()):
     """At most max_bytes + 1 bytes of a regular file, never following a link
     nor blocking on a FIFO; a failed Submission instead when it cannot be."""
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
@@ -89,10 +93,14 @@ def _read_capped(path, what, max_bytes):
             return _fail(f"{path.name} is not a regular file (it does not exist).")
         return _fail(f"The {what} could not be read ({exc.strerror or type(exc).__name__}).")
     try:
-        mode = os.fstat(fd).st_mode
+        info = os.fstat(fd)
+        mode = info.st_mode
         if not stat.S_ISREG(mode):
             kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
             return _fail(f"{path.name} is {kind}, not a regular file.")
+        if identity and (info.st_dev, info.st_ino) != tuple(identity):
+            return _fail(f"{path.name} is not the file that was listed (it, or a folder above it, "
+                         "was replaced after the batch started); it was not read.")
         chunks, left = [], max_bytes + 1
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
