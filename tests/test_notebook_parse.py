@@ -131,3 +131,27 @@ def test_read_stops_at_the_cap(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "read", counting_read)
     sub = read_submission(big, max_bytes=1000)
     assert not sub.ok and sum(read) == 1001
+
+
+@pytest.mark.parametrize("source", ["x = 1\n", ["x = ", "1\n"]], ids=["str", "lines"])
+def test_a_notebook_of_very_many_cells_skips_the_schema_check(tmp_path, source):
+    """nbformat's schema check costs the grading process CPU per cell (outside every
+    limit): past MAX_VALIDATED_CELLS only the structure grading needs is checked."""
+    from autograder.sandbox.notebook import MAX_VALIDATED_CELLS
+
+    n = MAX_VALIDATED_CELLS + 1
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                     "source": source} for _ in range(n)]}
+    path = tmp_path / "many.ipynb"
+    path.write_text(json.dumps(nb))
+    sub = read_submission(path)
+    assert sub.ok and len(sub.cells) == n and sub.cells[0][1] == "x = 1\n"
+    assert any("only their structure was checked" in note for note in sub.notes)
+
+
+def test_a_notebook_whose_cells_are_not_cells_is_refused(tmp_path):
+    path = tmp_path / "bad.ipynb"
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": ["x = 1"]}))
+    sub = read_submission(path)
+    assert not sub.ok and "does not follow the Jupyter notebook format" in sub.reason
