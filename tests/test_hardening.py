@@ -71,8 +71,8 @@ def test_links_are_never_followed_and_get_an_error_row(run, rows):
     """A link to the answer key, to a folder, to another student's 0600 file, dangling,
     given as a PATH, as an nbgrader assignment folder, file or student folder: a row
     that says so, nothing graded through it."""
-    links = ["key_link.py", "solutions_link", "peek.py", "dangling.py", "pathlink", "dave", "erin", "frank",
-             '=HYPERLINK("https:evil.example")link.py', MARKUP_LINK]
+    links = ["key_link", "solutions_link", "peek", "dangling", "pathlink", "dave", "erin", "frank",
+             '=HYPERLINK("https:evil.example")link', MARKUP_LINK[:-len(".py")]]   # class/: a plain folder
     for name in links:
         row = rows[name]
         assert row["status"] == "error" and row["score"] == 0, (name, row)
@@ -84,7 +84,7 @@ def test_links_are_never_followed_and_get_an_error_row(run, rows):
 @pytest.mark.slow
 def test_every_entry_gets_a_row_and_none_hangs_the_batch(run, rows):
     assert len(rows) == expected_row_count(run["tmp"])
-    for name in ("pipe.py", "pipe", "sock.py"):
+    for name in ("pipe", "pipe-2", "sock"):                 # class/pipe, class/pipe.py, class/sock.py
         assert rows[name]["status"] == "error", rows[name]
         assert "not a regular file" in rows[name]["reason"] and "not opened" in rows[name]["reason"]
     for name in ("UPPER", "Mixed"):                          # .PY and .IpYnB are graded
@@ -272,7 +272,8 @@ def test_no_output_file_holds_a_control_character(run):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("student", ["md_raise", "md_cell", "forge_loaded_reply", "ansi_print", MARKUP_LINK] + MARKUP_IDS)
+@pytest.mark.parametrize("student", ["md_raise", "md_cell", "forge_loaded_reply", "ansi_print",
+                                     MARKUP_LINK[:-len(".py")]] + MARKUP_IDS)
 def test_markdown_feedback_keeps_its_structure(run, student):
     """Messages forging headings, table rows, HTML and a closing fence stay the submission's text."""
     markdown = feedback_of(run, student)
