@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder import report
+from autograder.grading import public
 from autograder.textsafe import one_line, printable
 
 FILES = Path(__file__).parent / "files"
@@ -292,6 +293,9 @@ def test_each_row_s_files_are_its_own_and_the_index_names_them(graded, tmp_path)
         [f"{n}.md" for n in names.values()] + [f"{n}.html" for n in names.values()] + ["index.csv"])
     doc = json.loads((tmp_path / "grades.json").read_text(encoding="utf-8"))
     assert [s["student"] for s in doc["submissions"]] == HOSTILE_IDS        # grades.json keeps exact ids
+    # written one row at a time, byte for byte the document --json prints
+    assert (tmp_path / "grades.json").read_text(encoding="utf-8") == report.json_text(
+        {"submissions": [public(r) for r in results]})
 
 
 def _md_line(text, *limit):

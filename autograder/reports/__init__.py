@@ -10,6 +10,7 @@ from the submission: each format shows it safely (see the modules:
 
 from pathlib import Path
 
+from ..batch import write_document
 from ..grading import public
 from .feedback import feedback_markdown
 from .gradescope import gradescope_results
@@ -30,8 +31,8 @@ def write_outputs(out_dir, results):
     (out / "gradescope").mkdir(parents=True, exist_ok=True)
     names = file_names(r["student"] for r in results)
     (out / "grades.csv").write_text(grades_csv(results), encoding="utf-8")
-    (out / "grades.json").write_text(json_text({"submissions": [public(r) for r in results]}),
-                                     encoding="utf-8")
+    with open(out / "grades.json", "w", encoding="utf-8") as f:    # one row at a time: flat memory
+        write_document(f, (public(r) for r in results), json_text)
     (out / "feedback" / "index.csv").write_text(index_csv(names), encoding="utf-8")
     for r in results:
         name = names[r["student"]]
