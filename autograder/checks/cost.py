@@ -10,11 +10,15 @@ One cost case per backward function: the student's forward, then the
 backward under its own time limit
 
     limit = max(COST_FLOOR_SECONDS, COST_FACTOR x the answer key's backward,
-                FORWARD_FACTOR x the student's own forward at that size)
+                FORWARD_FACTOR x the student's own forward at that size,
+                STEP_FACTOR x T x the student's own step backward at one
+                step of that size, up to STEP_TERM_CAP; sequences only)
 
 (the answer key's time is measured in this process, best of 3, once per
-process; the last term keeps a correct backward written with Python loops
-inside the limit whatever its forward costs). The case compares values too
+process; the third term keeps a correct backward written with Python loops
+inside the limit whatever its forward costs, and the fourth a sequence
+backward that chains a correct but slow step backward, written element by
+element, which is backprop too). The case compares values too
 (weight COST_WEIGHT, low). A backward that misses the limit is not
 backprop: with_cost then zeroes every case of that function, with one
 message that says why.
@@ -30,16 +34,21 @@ from .common import CaseBuilder
 from .layers import _compare, forward_matches, reference, run_backward
 from ..spec import GRADIENT_TOL
 
-COST_FLOOR_SECONDS = 2.0
+COST_FLOOR_SECONDS = 5.0
 COST_FACTOR = 50
 FORWARD_FACTOR = 20
+STEP_FACTOR = 2
+STEP_TERM_CAP = 30.0
 COST_WEIGHT = 0.25
 BEHAVIOUR = "backprop-cost"
 
 # Sizes where one forward per parameter costs tens of seconds with numpy and a
 # correct backward milliseconds. Measured on 2 busy cores (one BLAS thread):
-# the answer key's backward 0.1 to 12 ms (limit: the 2 s floor), the slowest
-# correct variant of tests/files/correct 26 ms, the central-differences
+# the answer key's backward 0.1 to 12 ms (limit: the 5 s floor); the correct
+# variants of tests/files/correct at most 0.06 of their limit; a step backward
+# written element by element (loops over n, j, d, k) 1.8 s for the RNN and up to
+# 3.7 s for the LSTM at a load average of 7, and 4.5 to 5.3 s for rnn_backward
+# chaining it (hence the floor and the step term); the central-differences
 # fixture 30 s (rnn_step_backward) and over 60 s for the five others.
 STEP_COST_SIZES = {"rnn_step_backward": Sizes(N=16, T=1, D=192, H=192),
                    "lstm_step_backward": Sizes(N=16, T=1, D=128, H=128),
@@ -95,12 +104,27 @@ def _format_seconds(seconds):
     return f"{seconds:.1f} s"
 
 
+def step_seconds(student, layer, sizes):
+    """T x the student's own step backward at one step of a sequence case (0 for a step
+    layer, or when the step cannot be timed): what chaining that step costs."""
+    if not layer.sequence or layer.step is None:
+        return 0.0
+    one = Sizes(N=sizes.N, T=1, D=sizes.D, H=sizes.H)
+    args, _, upstream, _ = reference(layer.step, one)
+    timed = _Timed(student, layer.step, COST_FLOOR_SECONDS)
+    run_backward(CaseBuilder(layer.step.backward, "step timing"), timed, layer.step, args, upstream)
+    outcome = timed.outcomes.get(layer.step.backward)
+    return sizes.T * outcome.seconds if outcome is not None and outcome.ok else 0.0
+
+
 def cost_case(student, layer, sizes=None):
     """(CaseResult, decisive): the backward at a size where backprop and a numerical gradient differ."""
     sizes = sizes or cost_sizes(layer)
     args, outs, upstream, ref_grads = reference(layer, sizes)
     expected = reference_seconds(layer, sizes)
-    timed = _Timed(student, layer, max(COST_FLOOR_SECONDS, COST_FACTOR * expected))
+    chained = step_seconds(student, layer, sizes)
+    timed = _Timed(student, layer, max(COST_FLOOR_SECONDS, COST_FACTOR * expected,
+                                       min(STEP_TERM_CAP, STEP_FACTOR * chained)))
     case = CaseBuilder(layer.backward, f"cost: {sizes.name}", weight=COST_WEIGHT)
     fwd_outs, got = run_backward(case, timed, layer, args, upstream)
     outcome, limit = timed.outcomes.get(layer.backward), timed.limit
@@ -115,10 +139,13 @@ def cost_case(student, layer, sizes=None):
         took = (f"took {_format_seconds(outcome.seconds)}" if outcome.ok
                 else f"did not finish within {_format_seconds(limit)}")
         case.r.messages[:] = [m for m in case.r.messages if "did not finish within" not in m]
+        own_step = (f" and your own step backward, chained {sizes.T} times, about {_format_seconds(chained)}"
+                    if chained else "")
         case.check(False, f"backprop should cost about as much as the forward pass; `{layer.backward}` "
-                          f"{took} on {sizes.name} where about {_format_seconds(expected)} was expected: "
-                          "does it recompute the forward for each parameter (a numerical gradient)? "
-                          "A numerical gradient is not backprop, so this function earns none of its points",
+                          f"{took} on {sizes.name}, where the answer key takes about "
+                          f"{_format_seconds(expected)}{own_step}. A backward that recomputes the forward "
+                          "for each parameter (a numerical gradient, or the complex step) is not backprop, "
+                          "so this function earns none of its points",
                    behaviour_failed=BEHAVIOUR)
     result = case.result()
     if decisive:
