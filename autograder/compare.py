@@ -62,6 +62,24 @@ def as_float64(value, shape=None):
     return value if bool(np.all(np.isfinite(value))) else None
 
 
+def _numbers_as_array(value, shape):
+    """A (nested) list or tuple of real numbers with the given shape, as float64; else None."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    try:
+        items = np.array(value, dtype=object)
+    except (ValueError, TypeError):
+        return None
+    if items.shape != tuple(shape) or not all(
+            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in items.flat):
+        return None
+    try:
+        values = items.astype(np.float64)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    return values if bool(np.all(np.isfinite(values))) else None
+
+
 def check_array(output, actual, expected, tol, *, sizes=None, time_axis=None):
     """Compare an array output in stages.
 
@@ -76,6 +94,15 @@ def check_array(output, actual, expected, tol, *, sizes=None, time_axis=None):
     Returns a Verdict.
     """
     if not isinstance(actual, np.ndarray):
+        listed = _numbers_as_array(actual, expected.shape)
+        if listed is not None:
+            with np.errstate(all="ignore"):
+                err = rel_error(listed, expected)
+            if err <= tol:          # right values in a list: the same fixed share as a float32 array
+                return Verdict(output, True, "dtype",
+                               f"`{output}` is a {_type_name(actual)} of numbers, not a numpy array; its "
+                               "values are right; return a float64 array (e.g. `np.array(...)`)",
+                               tags={"not-float64", "not-array"})
         return Verdict(output, False, "type",
                        f"`{output}` should be a numpy array, got {_type_name(actual)}", tags={"type"})
     if actual.shape != expected.shape:

@@ -276,7 +276,10 @@ OUTPUT_RULES = (
     OutputRule(("near",), "`{output}` is close but not within the tolerance: look for float32 arithmetic "
                           "or a small term left out."),
     OutputRule(("not-float64",), "`{output}` should be float64: np.empty(shape) and np.zeros(shape) are "
-                              "float64 already; dtype='f', np.float32 or .astype(np.float32) make float32."),
+                              "float64 already; dtype='f', np.float32 or .astype(np.float32) make float32.",
+               lambda f, o: "not-array" not in f.patterns.get(o, set())),
+    OutputRule(("not-array",), "`{output}` should be a numpy array: collect the values in a list if you "
+                            "like, then return np.array(values)."),
     OutputRule(("not-finite",), "`{output}` holds NaN or inf: look for a division by something that can be "
                              "zero, or an exp that overflows."),
     OutputRule(("sign",), "`{output}` has the right size but the wrong sign: check the order of a "
@@ -364,10 +367,10 @@ def hints_for(finding: Finding) -> list:
     for output in sorted(finding.wrong_outputs | finding.not_float64):
         tags = finding.patterns.get(output, set())
         if output not in finding.wrong_outputs:
-            tags = tags & {"not-float64"}          # right values: only the dtype to fix
+            tags = tags & {"not-float64", "not-array"}     # right values: only the type to fix
         for rule in OUTPUT_RULES:
             hit = set(rule.tags) & tags
-            if hit and ("not-float64" in hit or not explained) and rule.when(finding, output):
+            if hit and (hit & {"not-float64", "not-array"} or not explained) and rule.when(finding, output):
                 text = rule.text.format(output=output)
                 if "transpose" in hit and "D==H" in finding.only_when:
                     text += ONLY_D_EQ_H

@@ -192,7 +192,8 @@ def test_broadcasting_shapes_never_pass():
 @pytest.mark.parametrize("bad, stage", [
     (np.full((2, 2), np.nan), "finite"), (np.full((2, 2), np.inf), "finite"),
     (2 * np.ones((2, 2), dtype=np.float32), "values"), (np.ones((2, 2), dtype=int), "dtype"),
-    ([[1.0, 1.0], [1.0, 1.0]], "type"), (None, "type"), ("1", "type"),
+    ([[2.0, 1.0], [1.0, 1.0]], "type"), (None, "type"), ("1", "type"), ([1.0, 1.0], "type"),
+    ([["1", 1.0], [1.0, 1.0]], "type"), ([[True, 1.0], [1.0, 1.0]], "type"),
 ])
 def test_the_first_failing_stage_decides(bad, stage):
     v = check_array("out", bad, np.ones((2, 2)), 1e-7)
@@ -359,3 +360,21 @@ def test_a_student_that_mutates_its_inputs_cannot_change_the_hidden_cases():
     ns["rnn_forward"] = lambda x, h0, W_xh, W_hh, b_h: (np.ones(x.shape[:2] + h0.shape[1:]), None)
     grade_student(LocalStudent(ns))                  # the sequence check chains the scribbling step
     assert grade_student(LocalStudent(solutions)).score == MAX_SCORE
+
+
+def test_a_list_of_right_numbers_is_not_an_array_but_costs_only_the_fixed_share():
+    """A list where SPEC asks for an array: its values are checked, and right ones cost
+    DTYPE_PENALTY once, as a float32 array of right values does (not the whole function)."""
+    v = check_array("norms", [1.0, 2.0], np.array([1.0, 2.0]), 1e-7)
+    assert v.ok and {"not-float64", "not-array"} <= v.tags and "not a numpy array" in v.message
+    from pathlib import Path
+    from autograder.grading import grade_source
+    from autograder.spec import DTYPE_PENALTY
+    from autograder.submissions import compose
+    grade = grade_source(compose(Path(__file__).parent / "files" / "penalised" / "grad_norms_list.py"))
+    f = grade.functions["gradient_norms_through_time"]
+    assert grade.status == "graded" and f.score == pytest.approx(f.max_score * (1 - DTYPE_PENALTY))
+    text = "\n".join(f.feedback)
+    assert "values are right; return a float64 array" in text and "np.array(values)" in text
+    assert "dtype='f'" not in text                       # the float32 hint does not apply to a list
+    assert grade.score == MAX_SCORE - f.max_score * DTYPE_PENALTY
