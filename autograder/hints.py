@@ -121,9 +121,9 @@ CARRY_STATE = ("Carry the state: every step starts from the state the previous s
 NO_H0_IN_H = "h holds the states h_1 .. h_T, shape (N, T, H): h0 is not included."
 IN_PLACE = ("Never write into an argument in place (no +=, *= or slice assignment on it): the caller "
             "still needs its values. Build new arrays, or work on a copy.")
-CONTAINER_CHANGED = ("Leave a dict or list you were given as it was: no assignment to its entries "
-                     "(grads[k] = ...), and no +=, *= or slice assignment on its arrays, which changes them in "
-                     "place. Build a new dict of new arrays and return that.")
+CONTAINER_CHANGED = ("Leave a dict or list you were given (grads, params, a cache) as it was: no assignment "
+                     "to its entries (d[k] = ...), no .pop(), .append() or del on it, and no +=, *= or slice "
+                     "assignment on its arrays, which changes them in place. Build new ones and return those.")
 RAISE_NONPOSITIVE = "Raise ValueError when {limit} <= 0; test `not {limit} > 0`, which also rejects NaN."
 
 
@@ -199,7 +199,7 @@ RULES = (
          _all(_failed("decay-rate-exact", "ratio-bounded"), lambda f: "norms" not in f.wrong_outputs),
          "Going back one step must multiply the gradient by W_hh once (through the tanh derivative), "
          "no more and no less."),
-    Rule("decay_rate", _wrong("rate"),
+    Rule("decay_rate", lambda f: "values" in f.patterns.get("rate", set()) and "rate" in f.wrong_outputs,
          "Fit a least-squares line through every norm: log(norms[t]) against k = T-1-t, the number "
          "of steps back from the end, and return exp(slope) with the natural log (np.log), so that "
          "exactly geometric norms give back their ratio; a gradient that shrinks going back gives a "

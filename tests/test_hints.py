@@ -167,8 +167,28 @@ def test_mutation_hint_for_any_function():
 def test_a_changed_dict_entry_gets_the_dict_hint_not_only_the_in_place_one():
     """grads[k] = ... changes the caller's dict without writing into any array: say so."""
     text = joined(Finding("clip_grad_norm", status="wrong", mutated_inputs={"grads['W_hh']"}))
-    assert "dict or list you were given" in text and "grads[k] = ..." in text
+    assert "dict or list you were given" in text and "d[k] = ..." in text
     assert "never write into an argument" not in text
+
+
+def test_a_changed_cache_gets_the_container_hint_naming_caches():
+    """cache.pop() in a backward changes the list the forward handed over: the hint names caches."""
+    text = joined(Finding("rnn_backward", status="wrong", mutated_inputs={"cache[3]"}))
+    assert "a cache" in text and ".pop()" in text
+
+
+def test_no_hint_about_behaviour_that_was_never_seen():
+    """A decay_rate that hangs on the error cases never showed whether it raises: no ValueError hint;
+    one that returns an array where a number is asked is not told to fit its line differently."""
+    from autograder.checks.common import CaseBuilder
+    from autograder.grading import find
+    case = CaseBuilder("decay_rate", "ValueError for one norm", behaviour="raises-on-bad-norms")
+    case.r.status = "timeout"
+    assert "raises-on-bad-norms" not in find("decay_rate", [case.result()]).failed_behaviours
+    shaped = Finding("decay_rate", status="wrong", wrong_outputs={"rate"}, patterns={"rate": {"type"}})
+    assert "least-squares" not in joined(shaped)
+    assert "least-squares" in joined(Finding("decay_rate", status="wrong", wrong_outputs={"rate"},
+                                             patterns={"rate": {"values"}}))
 
 
 def test_jacobian_rows():
