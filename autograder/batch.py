@@ -30,9 +30,8 @@ from pathlib import Path
 from .discovery import SUFFIXES, DiscoveryError, Submission, discover, printable, shown
 from .grading import error_grade, grade_student
 from .sandbox.limits import Limits
+from .sandbox.notebook import NotListed, NotRegular, open_listed, read_upto
 from .spec import GRADER_VERSION
-
-CHUNK = 1024 * 1024
 
 __all__ = ["DiscoveryError", "Results", "Submission", "discover", "dump", "grade_batch", "grade_one", "prune_cache",
            "result_key", "write_document"]
@@ -54,28 +53,18 @@ def content_digest(path, cap, ident=()):
     """sha256 of at most cap + 1 bytes of a regular file, read in chunks; never follows a
     link and never blocks on a FIFO. A marker instead when it is not a readable regular file,
     or not the file discovery listed (ident: its (st_dev, st_ino))."""
+    h = hashlib.sha256()
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open_listed(path, ident) as fd:
+            for chunk in read_upto(fd, cap + 1):
+                h.update(chunk)
+    except NotRegular:
+        return "not-regular"
+    except NotListed:
+        return "changed"
     except OSError as exc:
         return f"unreadable:{exc.errno}"
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return "not-regular"
-        if ident and (info.st_dev, info.st_ino) != tuple(ident):
-            return "changed"
-        h, left = hashlib.sha256(), cap + 1
-        while left > 0:
-            chunk = os.read(fd, min(CHUNK, left))
-            if not chunk:
-                break
-            h.update(chunk)
-            left -= len(chunk)
-        return h.hexdigest()
-    except OSError as exc:
-        return f"unreadable:{exc.errno}"
-    finally:
-        os.close(fd)
+    return h.hexdigest()
 
 
 def result_key(sub, limits=None):

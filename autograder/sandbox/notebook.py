@@ -12,6 +12,7 @@ The file is opened without following a symbolic link and without blocking
 (a FIFO), checked to be a regular file, and read up to the size cap only.
 """
 
+import contextlib
 import errno
 import json
 import os
@@ -84,39 +85,59 @@ _NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"), (stat.S_I
                 (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
-def _read_capped(path, what, max_bytes, identity=()):
-    """At most max_bytes + 1 bytes of a regular file, never following a link
-    nor blocking on a FIFO; a failed Submission instead when it cannot be."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+class NotRegular(Exception):
+    """The path is not a regular file (a FIFO, a folder, a device...); args: its st_mode."""
+
+
+class NotListed(Exception):
+    """The file opened is not the one that was listed (its (st_dev, st_ino) differ)."""
+
+
+@contextlib.contextmanager
+def open_listed(path, identity=()):
+    """A read-only descriptor of a regular file, never following a link (the last
+    component) nor blocking on a FIFO; identity: (st_dev, st_ino) it must have, checked
+    on the descriptor. Raises OSError, NotRegular or NotListed."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        fd = os.open(path, flags)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(info.st_mode)
+        if identity and (info.st_dev, info.st_ino) != tuple(identity):
+            raise NotListed()
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def read_upto(fd, limit, chunk=1 << 20):
+    """Yield the bytes of fd in chunks, at most limit bytes in all."""
+    while limit > 0:
+        data = os.read(fd, min(limit, chunk))
+        if not data:
+            return
+        limit -= len(data)
+        yield data
+
+
+def _read_capped(path, what, max_bytes, identity=()):
+    """At most max_bytes + 1 bytes of the file (open_listed); a failed Submission
+    instead when it cannot be read."""
+    try:
+        with open_listed(path, identity) as fd:
+            return b"".join(read_upto(fd, max_bytes + 1))
+    except NotRegular as exc:
+        kind = next((name for test, name in _NOT_REGULAR if test(exc.args[0])), "a special file")
+        return _fail(f"{path.name} is {kind}, not a regular file.")
+    except NotListed:
+        return _fail(f"{path.name} is not the file that was listed (it, or a folder above it, "
+                     "was replaced after the batch started); it was not read.")
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return _fail(f"{path.name} is a symbolic link; links are not followed.")
         if exc.errno == errno.ENOENT:
             return _fail(f"{path.name} is not a regular file (it does not exist).")
         return _fail(f"The {what} could not be read ({exc.strerror or type(exc).__name__}).")
-    try:
-        info = os.fstat(fd)
-        mode = info.st_mode
-        if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
-            return _fail(f"{path.name} is {kind}, not a regular file.")
-        if identity and (info.st_dev, info.st_ino) != tuple(identity):
-            return _fail(f"{path.name} is not the file that was listed (it, or a folder above it, "
-                         "was replaced after the batch started); it was not read.")
-        chunks, left = [], max_bytes + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    except OSError as exc:
-        return _fail(f"The {what} could not be read ({exc.strerror or type(exc).__name__}).")
-    finally:
-        os.close(fd)
 
 
 def _import_nbformat():
