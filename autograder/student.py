@@ -113,7 +113,8 @@ def tame(value):
         budget[0] -= 1
         if isinstance(v, int) and not isinstance(v, bool):
             n = int.__int__(v)
-            return v if tame_int(n) is n else tame_int(n)
+            tamed = tame_int(n)
+            return v if tamed is n else tamed
         if not isinstance(v, (dict, list, tuple)):
             return v
         if depth >= VALUE_DEPTH or budget[0] < 0:
@@ -122,13 +123,11 @@ def tame(value):
             pairs = list(dict.items(v))
             items = {k: walk(x, depth + 1) for k, x in pairs}
             return v if all(items[k] is x for k, x in pairs) else items
-        if isinstance(v, (list, tuple)):
-            old = list(tuple.__iter__(v) if isinstance(v, tuple) else list.__iter__(v))
-            items = [walk(x, depth + 1) for x in old]
-            if all(a is b for a, b in zip(items, old)):
-                return v
-            return tuple(items) if isinstance(v, tuple) else items
-        return v
+        old = list(tuple.__iter__(v) if isinstance(v, tuple) else list.__iter__(v))   # a list or tuple
+        items = [walk(x, depth + 1) for x in old]
+        if all(a is b for a, b in zip(items, old)):
+            return v
+        return tuple(items) if isinstance(v, tuple) else items
     return walk(value, 0)
 
 
