@@ -76,14 +76,7 @@ def kill_tree(root, pgid):
     deadline = time.monotonic() + 3
     pending = set(stopped)
     while pending and time.monotonic() < deadline:
-        for p in list(pending):
-            try:
-                with open(f"/proc/{p}/stat", "rb") as f:
-                    state = f.read().rsplit(b")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                state = b"X"
-            if state in (b"Z", b"X"):
-                pending.discard(p)
+        pending = {p for p in pending if cgroups.pid_alive(p)}
         if pending:
             time.sleep(0.002)
 
