@@ -120,30 +120,37 @@ def error_grade(student, reason, notes=()):
 
 def grade_student(student, name=""):
     """Run every check on a Student and build the Grade."""
-    from .hints import hints_for
-
     grade = Grade(student=name)
     for i, q in enumerate(QUESTIONS):
         # each question gets its share (by functions) of the time left: a hang costs only its own
         begin_question(student, q.id, len(q.points) / sum(len(p.points) for p in QUESTIONS[i:]))
-        qgrade = QuestionGrade(q.id, 0.0, float(sum(q.points.values())))
-        for function, points in q.points.items():
-            try:
-                cases = ALL_CHECKS[function](student)
-            except Exception:                      # a defect of the autograder itself
-                grade.status = "error"
-                grade.reason = f"internal error of the autograder while checking {function}"
-                grade.notes.append(traceback.format_exc(limit=3))
-                cases = []
-            fgrade = grade_function(function, points, cases)
-            fgrade.feedback += [f"Hint: {h}" for h in hints_for(fgrade.finding)
-                                if fgrade.finding.status != "ok"]
-            grade.functions[function] = fgrade
-            qgrade.score += fgrade.score
-            qgrade.feedback += fgrade.feedback
-        qgrade.score = round(qgrade.score, 2)
-        grade.questions.append(qgrade)
+        grade.questions.append(grade_question(student, q, grade))
     return grade
+
+
+def grade_question(student, q, grade):
+    """Run the checks of one Question on a Student; its FunctionGrades go into
+    ``grade.functions`` and an internal error into ``grade``'s status.
+    Returns the QuestionGrade."""
+    from .hints import hints_for
+
+    qgrade = QuestionGrade(q.id, 0.0, float(sum(q.points.values())))
+    for function, points in q.points.items():
+        try:
+            cases = ALL_CHECKS[function](student)
+        except Exception:                      # a defect of the autograder itself
+            grade.status = "error"
+            grade.reason = f"internal error of the autograder while checking {function}"
+            grade.notes.append(traceback.format_exc(limit=3))
+            cases = []
+        fgrade = grade_function(function, points, cases)
+        fgrade.feedback += [f"Hint: {h}" for h in hints_for(fgrade.finding)
+                            if fgrade.finding.status != "ok"]
+        grade.functions[function] = fgrade
+        qgrade.score += fgrade.score
+        qgrade.feedback += fgrade.feedback
+    qgrade.score = round(qgrade.score, 2)
+    return qgrade
 
 
 def grade_source(source, name=""):
