@@ -119,7 +119,8 @@ def cmd_build(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="rnngrade", description="Grade the RNN-gradients assignment.")
+    parser = argparse.ArgumentParser(prog="rnngrade", description="Grade the RNN-gradients assignment.",
+                                     epilog="The contract (names, shapes, question ids, commands, JSON): docs/CONTRACT.md")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade submissions (.py, .ipynb or folders of them)")
     g.add_argument("paths", nargs="+", metavar="PATH")
