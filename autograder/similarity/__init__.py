@@ -1,0 +1,101 @@
+"""``rnngrade similarity``: which students' code is suspiciously alike.
+
+    document = similarity.run(["submitted/"], "similarity/", threshold=0.75)
+
+writes ``DIR/similarity.json`` ::
+
+    {"threshold": t,
+     "pairs": [{"a": id, "b": id, "score": s, "flagged": bool}, ...],
+     "skipped": [{"student": id, "reason": why}, ...]}
+
+and ``DIR/similarity.html`` (the flagged pairs' matching regions side by
+side). Submissions are found as ``rnngrade grade`` finds them (same ids:
+autograder/discovery.py) and only READ, never run: a notebook's code cells
+are taken from its JSON (autograder/similarity/code.py). The starter code
+(the student notebook's given cells and stubs) is subtracted, and pairs are
+scored with copydetect (autograder/similarity/compare.py).
+
+- pairs: every pair with a score above 0, best first, ids in order within
+  a pair (a < b); a pair not listed scored 0.
+- score: the larger of the two shares (the part of one student's own code,
+  starter code removed, that is found in the other's), 0 to 1, 4 decimals.
+- flagged: score >= threshold. DEFAULT_THRESHOLD was measured on the
+  repository's corpus (tests/test_similarity.py prints the numbers): the
+  58 correct variants of tests/files/correct, compared pairwise (1,653
+  pairs), score at most 0.663 (99% of pairs under 0.48); a disguised copy
+  of each (names renamed, functions reordered, comments changed, code
+  re-spaced) scores at least 0.858 against its original (median 0.998).
+- skipped: submissions that could not be read (a link, a broken notebook,
+  a file over the size limit, too much code); they are in no pair.
+"""
+
+import json
+import os
+
+from ..config import load_config
+from ..discovery import discover
+from . import compare
+from .code import read_code, starter_code
+from .html import report_html
+
+DEFAULT_THRESHOLD = 0.75
+MAX_CODE_CHARS = 1_000_000     # more code than any student writes: not fingerprinted
+DIGITS = 4                     # decimals of a score
+
+__all__ = ["DEFAULT_THRESHOLD", "UsageError", "analyse", "run"]
+
+
+class UsageError(ValueError):
+    """The command was misused (exit status 2)."""
+
+
+def _codes(subs, max_bytes):
+    """({id: code}, [skipped entries]) of discovered submissions."""
+    codes, skipped = {}, []
+    for sub in subs:
+        code, reason = read_code(sub, max_bytes)
+        if not reason and len(code) > MAX_CODE_CHARS:
+            reason = f"its code is longer than {MAX_CODE_CHARS:,} characters; it was not compared"
+        if reason:
+            skipped.append({"student": sub.student, "reason": reason})
+        else:
+            codes[sub.student] = code
+    return codes, skipped
+
+
+def analyse(codes, threshold=DEFAULT_THRESHOLD):
+    """(document, [compare.Pair]) of {id: code}: the JSON document's threshold and
+    pairs, and the pairs themselves (with their matching regions)."""
+    prints = compare.fingerprints(codes, compare.boilerplate_hashes(starter_code()))
+    found = compare.compare(prints)
+    rows = []
+    for pair in found:
+        score = round(pair.score, DIGITS)
+        if score > 0:
+            rows.append({"a": pair.a, "b": pair.b, "score": score, "flagged": score >= threshold})
+    return {"threshold": threshold, "pairs": rows}, found
+
+
+def run(paths, out, threshold=None, config=None):
+    """Compare the submissions under paths, write DIR/similarity.json and .html;
+    returns the JSON document. Raises UsageError (a bad threshold, nothing to
+    compare), discovery's DiscoveryError (a PATH that does not exist) or
+    ConfigError (a bad --config)."""
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    if not 0 < threshold <= 1:
+        raise UsageError(f"--threshold must be above 0 and at most 1, not {threshold:g}")
+    max_bytes = load_config(config).limits.submission_bytes
+    subs = discover(paths)
+    if not subs:
+        raise UsageError("no submissions found")
+    codes, skipped = _codes(subs, max_bytes)
+    document, found = analyse(codes, threshold)
+    document["skipped"] = skipped
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "similarity.json"), "w", encoding="ascii") as fh:
+        fh.write(json.dumps(document, indent=2, ensure_ascii=True) + "\n")
+    flagged = [p for p in found if round(p.score, DIGITS) >= threshold]
+    page = report_html(document, flagged, codes, compared=len(codes))
+    with open(os.path.join(out, "similarity.html"), "w", encoding="utf-8") as fh:
+        fh.write(page)
+    return document
