@@ -18,6 +18,8 @@ import hashlib
 import io
 import json
 import re
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -107,6 +109,17 @@ def test_import_csv_has_canvas_columns_scores_and_empty_cells(files, capsys):
         ["Student, Test", "999", "", "", "Section A", ""],
     ]
     assert not any(cell[:1] in "=+-@" and cell for row in rows for cell in row)
+
+
+def test_the_console_command_writes_the_import_csv(files):
+    """`rnngrade canvas` as an instructor runs it (a subprocess of the real entry point)."""
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "canvas", "--grades", str(files["grades"]),
+                           "--roster", str(files["roster"]), "--out", str(files["out"]),
+                           "--assignment-id", str(ASSIGNMENT)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert read(files["out"])[0] == HEADER + ["rnn_gradients (42)"]
+    assert "roster only: Noether, Emmy (ID 104) [emmy]" in done.stderr
 
 
 def test_unmatched_students_are_named_on_stderr_and_in_the_summary_file(files, capsys):
