@@ -17,6 +17,7 @@ from .gradebook import CanvasError
 
 
 def _say(stream):
+    """A printer of one-line messages on ``stream`` (control characters made visible)."""
     def say(message):
         print(one_line(message), file=stream)
     return say

@@ -82,6 +82,7 @@ def _column(header, name, what, path):
 
 
 def _cell(row, i):
+    """Cell ``i`` of a CSV row ("" when the row is short or the column absent)."""
     return row[i] if i is not None and i < len(row) else ""
 
 
