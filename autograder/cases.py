@@ -1,4 +1,4 @@
-"""Seeded hidden inputs for the checks.
+"""Seeded inputs for the checks (which cases: checks/profile.py and checks/hidden.py).
 
 Every case is generated from a generator seeded by its name, so the same
 submission always meets the same numbers, on every machine. Inputs are
@@ -10,7 +10,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-
 
 
 @dataclass(frozen=True)
@@ -37,19 +36,6 @@ class Sizes:
 
     def as_dict(self):
         return {"N": self.N, "T": self.T, "D": self.D, "H": self.H}
-
-
-# Shapes every function meets: N=1, T=1, H=1, D == H, D != H, T > 5, T >= 8;
-# N=1 and T=1 also with H > 1, so a failure "only when N > 1" or "only when
-# T > 1" can be told apart from one that needs vectors rather than scalars.
-SHAPES = (
-    Sizes(N=2, T=3, D=4, H=5),
-    Sizes(N=3, T=6, D=4, H=4),
-    Sizes(N=1, T=1, D=1, H=1),
-    Sizes(N=4, T=9, D=2, H=3),
-    Sizes(N=1, T=4, D=3, H=2),
-    Sizes(N=2, T=1, D=3, H=2),
-)
 
 
 def rng_for(*tags):

@@ -28,9 +28,7 @@ from typing import Callable
 
 import numpy as np
 
-import solutions
-
-from ..cases import SHAPES, rng_for
+from . import oracle
 from ..spec import CONSISTENT_BACKWARD_CREDIT, FORWARD_TOL, GRADIENT_TOL
 from ..compare import as_float64
 from ..gradcheck import rel_error
@@ -72,19 +70,33 @@ class Layer:
         return tuple(a for a in self.args if a == "params" or a.startswith(("W_", "b_")))
 
     def case_rng(self, sizes):
-        return rng_for(self.forward, sizes.name)
+        return oracle.current().profile.rng(self.forward, sizes.name)
+
+
+def reference(layer, sizes):
+    """Inputs, upstream gradients and reference results of one case (cached per Mode)."""
+    return _reference(layer, sizes, oracle.current())
 
 
 @functools.lru_cache(maxsize=None)
-def reference(layer, sizes):
-    """Inputs, upstream gradients and reference results of one case (cached)."""
-    rng = layer.case_rng(sizes)
+def _reference(layer, sizes, mode):
+    rng = mode.profile.rng(layer.forward, sizes.name)
     inputs = layer.make_inputs(rng, sizes)
     args = [inputs[name] for name in layer.args]
-    *outs, cache = getattr(solutions, layer.forward)(*args)
+    *outs, cache = mode.oracle.call(layer.forward, *args)
     upstream = [rng.standard_normal(o.shape) for o in outs]
-    grads = getattr(solutions, layer.backward)(*upstream, cache)
+    grads = mode.oracle.call(layer.backward, *upstream, cache)
     return args, outs, upstream, list(grads)
+
+
+reference.cache_clear = _reference.cache_clear
+
+
+@functools.lru_cache(maxsize=None)
+def _variant_outputs(layer, sizes, mode):
+    """What each known mistake of the forward (layer.variants) gives on a case's inputs."""
+    args = _reference(layer, sizes, mode)[0]
+    return tuple((tag, phrase, mistake(*args)) for tag, phrase, mistake in layer.variants)
 
 
 def _compare(case, name, actual, expected, tol, sizes, sequence):
@@ -94,10 +106,11 @@ def _compare(case, name, actual, expected, tol, sizes, sequence):
                        time_axis=1 if sequence and expected.ndim == 3 else None)]
 
 
-def check_forward(student, layer, shapes=SHAPES):
+def check_forward(student, layer, shapes=None):
     results = []
-    for sizes in shapes:
+    for sizes in shapes or oracle.current().profile.shapes:
         args, outs, _, _ = reference(layer, sizes)
+        variants = _variant_outputs(layer, sizes, oracle.current())
         case = CaseBuilder(layer.forward, sizes.name, features=sizes.features)
         outcome = case.call(student, layer.forward, *args, arg_names=layer.args,
                             opaque=(len(layer.outputs),))
@@ -107,7 +120,7 @@ def check_forward(student, layer, shapes=SHAPES):
                 for name, expected in zip(layer.outputs, outs):
                     _compare(case, name, values[name], expected, FORWARD_TOL, sizes, layer.sequence)
                 got = [values[n] for n in layer.outputs]
-                _tag_variants(case, layer, args, got)
+                _tag_variants(case, layer, variants, got)
                 if layer.step is not None and not all(v.ok for v in case.r.verdicts) \
                         and not ignores_weights(student, layer, args, got):
                     composed = compose_forward(student, layer, args)
@@ -116,11 +129,11 @@ def check_forward(student, layer, shapes=SHAPES):
     return results
 
 
-def _tag_variants(case, layer, args, got):
+def _tag_variants(case, layer, variants, got):
     """Tag wrong outputs that equal what a known mistake (layer.variants) gives."""
     wrong = {v.output: v for v in case.r.verdicts if v.stage == "values"}
-    for tag, phrase, mistake in layer.variants if wrong else ():
-        for name, actual, expected in zip(layer.outputs, got, mistake(*args)):
+    for tag, phrase, mistaken in variants if wrong else ():
+        for name, actual, expected in zip(layer.outputs, got, mistaken):
             v, actual = wrong.get(name), as_float64(actual, np.shape(expected))
             if v is not None and actual is not None and rel_error(actual, expected) <= FORWARD_TOL:
                 v.tags.add(tag)
@@ -148,9 +161,9 @@ def run_backward(case, student, layer, args, upstream):
     return (fwd_values[:-1], got) if got is not None else (None, None)
 
 
-def check_backward(student, layer, shapes=SHAPES):
+def check_backward(student, layer, shapes=None):
     results = []
-    for sizes in shapes:
+    for sizes in shapes or oracle.current().profile.shapes:
         args, outs, upstream, ref_grads = reference(layer, sizes)
         case = CaseBuilder(layer.backward, sizes.name, features=sizes.features)
         fwd_outs, got = run_backward(case, student, layer, args, upstream)
@@ -216,7 +229,7 @@ def _consistency_credit(student, case, layer, args, upstream, got, sizes, verdic
     grads = [grad_for_arg.get(a) for a in layer.args]
     names = [names_for_arg.get(a) for a in layer.args]
     agree = consistency(student, layer.forward, list(args), names, upstream, grads,
-                        rng_for("consistency", layer.backward, sizes.name))
+                        oracle.current().profile.rng("consistency", layer.backward, sizes.name))
     wrong = [v.output for v in verdicts if not v.ok]
     if wrong and all(agree.get(w) for w in wrong):
         case.r.consistent = True

@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from ..cases import Sizes, orthogonal, rng_for, rnn_inputs
+from ..cases import Sizes, orthogonal, rnn_inputs
 from ..spec import EXACT_RATE_TOL
 from ..compare import is_float_array
+from . import oracle
 from .common import CaseBuilder
 from .layers import Layer, check_backward, check_forward, run_backward
 from .q1_rnn_step import RNN_STEP
@@ -26,7 +27,8 @@ def check_rnn_forward(student):
 
 
 def check_rnn_backward(student):
-    return check_backward(student, RNN_SEQUENCE) + [_decay_through_bptt(student, a) for a in (0.7, 1.3)]
+    rates = oracle.current().profile.bptt_decay_rates
+    return check_backward(student, RNN_SEQUENCE) + [_decay_through_bptt(student, a) for a in rates]
 
 
 def _decay_through_bptt(student, a, sizes=Sizes(N=2, T=8, D=3, H=4)):
@@ -35,7 +37,7 @@ def _decay_through_bptt(student, a, sizes=Sizes(N=2, T=8, D=3, H=4)):
     The state stays 0, tanh' = 1, and every step back multiplies by the
     orthogonal Q times a, so ||dh0|| = a**T * ||dh_T||.
     """
-    rng = rng_for("rnn_backward", "decay", a)
+    rng = oracle.current().profile.rng("rnn_backward", "decay", a)
     N, T, D, H = sizes.N, sizes.T, sizes.D, sizes.H
     x, h0, b_h = np.zeros((N, T, D)), np.zeros((N, H)), np.zeros(H)
     W_xh = rng.standard_normal((H, D)) / np.sqrt(D)

@@ -4,12 +4,11 @@ import functools
 
 import numpy as np
 
-import solutions
-
-from ..cases import SHAPES, Sizes, orthogonal, rng_for, rnn_inputs
+from ..cases import Sizes, orthogonal, rnn_inputs
 from ..spec import APPROX_RATE_REL_TOL, CONSISTENT_BACKWARD_CREDIT, EXACT_RATE_TOL, FORWARD_TOL, GRADIENT_TOL
 from ..compare import as_float64, check_array, is_float_array
 from ..gradcheck import rel_error
+from . import oracle
 from .common import CaseBuilder, raises_case
 
 JACOBIAN_ARGS = ("h_next", "W_hh")
@@ -17,17 +16,18 @@ NORMS_ARGS = ("x", "h0", "W_xh", "W_hh", "b_h", "dh_T")
 
 
 @functools.lru_cache(maxsize=None)
-def _jacobian_case(sizes):
-    rng = rng_for("hidden_jacobian", sizes.name)
+def _jacobian_case(sizes, mode):
+    rng = mode.profile.rng("hidden_jacobian", sizes.name)
     h_next = np.tanh(rng.standard_normal((sizes.N, sizes.H)))
     W_hh = rng.standard_normal((sizes.H, sizes.H)) / np.sqrt(sizes.H)
-    return (h_next, W_hh), solutions.hidden_jacobian(h_next, W_hh)
+    return (h_next, W_hh), mode.oracle.call("hidden_jacobian", h_next, W_hh)
 
 
 def check_hidden_jacobian(student):
     results = []
-    for sizes in SHAPES:
-        args, expected = _jacobian_case(sizes)
+    mode = oracle.current()
+    for sizes in mode.profile.shapes:
+        args, expected = _jacobian_case(sizes, mode)
         case = CaseBuilder("hidden_jacobian", sizes.name, features=sizes.features)
         out = case.call(student, "hidden_jacobian", *args, arg_names=JACOBIAN_ARGS)
         if out is not None:
@@ -37,12 +37,12 @@ def check_hidden_jacobian(student):
 
 
 @functools.lru_cache(maxsize=None)
-def _norms_case(sizes):
-    rng = rng_for("gradient_norms_through_time", sizes.name)
+def _norms_case(sizes, mode):
+    rng = mode.profile.rng("gradient_norms_through_time", sizes.name)
     inputs = rnn_inputs(rng, sizes, sequence=True)
     args = (inputs["x"], inputs["h0"], inputs["W_xh"], inputs["W_hh"], inputs["b_h"],
             rng.standard_normal((sizes.N, sizes.H)))
-    return args, solutions.gradient_norms_through_time(*args)
+    return args, mode.oracle.call("gradient_norms_through_time", *args)
 
 
 def _norms_ok(case, value, T):
@@ -59,8 +59,9 @@ def _norms_ok(case, value, T):
 
 def check_gradient_norms_through_time(student):
     results = []
-    for sizes in SHAPES:
-        args, expected = _norms_case(sizes)
+    mode = oracle.current()
+    for sizes in mode.profile.shapes:
+        args, expected = _norms_case(sizes, mode)
         case = CaseBuilder("gradient_norms_through_time", sizes.name, features=sizes.features)
         out = case.call(student, "gradient_norms_through_time", *args, arg_names=NORMS_ARGS)
         if out is not None:
@@ -68,8 +69,8 @@ def check_gradient_norms_through_time(student):
             if not v.ok and v.stage == "values" and "zero" not in v.tags:
                 _credit_if_chained(student, case, args, out.value, expected)
         results.append(case.result())
-    results += [_exact_rate_case(student, a) for a in (0.6, 1.25)]
-    results += [_ratio_bound_case(student, seed, gain) for seed, gain in enumerate((1.5, 0.5))]
+    results += [_exact_rate_case(student, a) for a in mode.profile.exact_norm_rates]
+    results += [_ratio_bound_case(student, seed, gain) for seed, gain in enumerate(mode.profile.ratio_bound_gains)]
     return results
 
 
@@ -121,8 +122,13 @@ def _credit_if_chained(student, case, args, norms, expected):
 
 
 def _exact_rate_case(student, a, sizes=Sizes(N=3, T=10, D=2, H=4)):
-    """x = 0, h0 = 0, b_h = 0, W_hh = a*Q: the norms shrink or grow by exactly a per step."""
-    rng = rng_for("gradient_norms_through_time", "exact", a)
+    """x = 0, h0 = 0, b_h = 0, W_hh = a*Q: the norms shrink or grow by exactly a per step.
+
+    The answer key's decay_rate is asked about the student's own norms, so
+    this case cannot be replayed from recorded data: the hidden profile only.
+    """
+    mode = oracle.current()
+    rng = mode.profile.rng("gradient_norms_through_time", "exact", a)
     N, T, D, H = sizes.N, sizes.T, sizes.D, sizes.H
     args = (np.zeros((N, T, D)), np.zeros((N, H)), rng.standard_normal((H, D)),
             a * orthogonal(rng, H), np.zeros(H), rng.standard_normal((N, H)))
@@ -132,9 +138,10 @@ def _exact_rate_case(student, a, sizes=Sizes(N=3, T=10, D=2, H=4)):
     if out is not None:
         norms = _norms_ok(case, out.value, T)
         if norms is not None:
+            expected = mode.oracle.call("gradient_norms_through_time", *args)
             case.r.curves = {f"yours, W_hh = {a} Q": [float(v) for v in norms],
-                             f"expected, rate {a}": [float(v) for v in solutions.gradient_norms_through_time(*args)]}
-            ok = np.all(norms > 0) and abs(solutions.decay_rate(norms) - a) <= EXACT_RATE_TOL
+                             f"expected, rate {a}": [float(v) for v in expected]}
+            ok = np.all(norms > 0) and abs(mode.oracle.call("decay_rate", norms) - a) <= EXACT_RATE_TOL
             case.check(ok, f"with x = 0, h0 = 0 and W_hh = {a} times an orthogonal matrix every step back "
                            f"should multiply the norm by exactly {a}, and your norms do not",
                        behaviour_failed="decay-rate-exact")
@@ -148,7 +155,7 @@ def _ratio_bound_case(student, seed, gain, sizes=Sizes(N=2, T=12, D=3, H=5)):
     with gain 0.5 it is below 1 (about 0.8 here): the norms must shrink at every
     step, which norms that stay constant do not.
     """
-    rng = rng_for("gradient_norms_through_time", "bound", seed)
+    rng = oracle.current().profile.rng("gradient_norms_through_time", "bound", seed)
     N, T, D, H = sizes.N, sizes.T, sizes.D, sizes.H
     W_hh = gain * rng.standard_normal((H, H)) / np.sqrt(H)
     args = (rng.standard_normal((N, T, D)), rng.standard_normal((N, H)),
@@ -170,25 +177,19 @@ def _ratio_bound_case(student, seed, gain, sizes=Sizes(N=2, T=12, D=3, H=5)):
     return case.result()
 
 
-def _decay_cases():
-    """(name, norms, expected rate, tolerance) for decay_rate."""
-    k = np.arange(9)[::-1]                      # steps back from the end, for T = 9
-    rng = rng_for("decay_rate", "noise")
-    kinked = np.concatenate([0.5 ** np.arange(5)[::-1] * 0.5 ** 4, np.ones(4)])
-    cases = [
-        ("geometric, rate 0.8", 3.0 * 0.8 ** k, 0.8, EXACT_RATE_TOL),
-        ("geometric, rate 1.5", 0.2 * 1.5 ** k, 1.5, EXACT_RATE_TOL),
-        ("two norms", np.array([0.25, 1.0]), 0.25, EXACT_RATE_TOL),
-        ("noisy", 2.0 * 0.9 ** k * np.exp(0.3 * rng.standard_normal(9)), None, APPROX_RATE_REL_TOL),
-        ("not geometric", kinked, None, APPROX_RATE_REL_TOL),
-    ]
-    return [(name, norms, rate if rate is not None else solutions.decay_rate(norms), tol)
-            for name, norms, rate, tol in cases]
+def _decay_cases(mode):
+    """(name, norms, expected rate, tolerance) for decay_rate: an exact rate where
+    the norms are geometric, else the answer key's rate within 5%."""
+    rng = mode.profile.rng("decay_rate", "noise")
+    cases = [(name, make(rng), rate) for name, make, rate in mode.profile.decay_cases]
+    return [(name, norms, rate, EXACT_RATE_TOL) if rate is not None
+            else (name, norms, mode.oracle.call("decay_rate", norms), APPROX_RATE_REL_TOL)
+            for name, norms, rate in cases]
 
 
 def check_decay_rate(student):
     results = []
-    for name, norms, rate, tol in _decay_cases():
+    for name, norms, rate, tol in _decay_cases(oracle.current()):
         case = CaseBuilder("decay_rate", name, behaviour=None if tol == EXACT_RATE_TOL else "least-squares")
         out = case.call(student, "decay_rate", norms, arg_names=("norms",))
         if out is not None:
