@@ -8,7 +8,8 @@ cell made only of function definitions (comments aside) whose functions the
 submission defines, by the submission's definitions of those functions (the
 last one wins, as when the module runs). Module-level names those functions
 use (constants, private helpers, imports) are put before the first function
-that needs them. Cells the submission does not cover stay as they are, and a
+that needs them (``import numpy as np`` is left to the notebook's setup
+cell). Cells the submission does not cover stay as they are, and a
 cell's metadata (nbgrader's grade ids, otter's, ours) is kept.
 
 This is for trusted code (the answer key, the catalogue of buggy
@@ -19,9 +20,9 @@ nothing here runs the code.
 import ast
 import copy
 
-from autograder.submissions import _names_bound_by
+from autograder.submissions import NUMPY_IMPORT, _names_bound_by
 
-__all__ = ["fill_notebook", "defined_functions"]
+__all__ = ["fill_notebook", "defined_functions", "SourceIndex"]
 
 
 def defined_functions(cell_source):
@@ -36,7 +37,7 @@ def defined_functions(cell_source):
     return tuple(node.name for node in tree.body)
 
 
-class _Submission:
+class SourceIndex:
     """The top-level statements of a submission, by the names they bind."""
 
     def __init__(self, source):
@@ -84,7 +85,7 @@ def fill_notebook(release_nb, functions_source):
       ``submissions.compose(bug_file)``)
     """
     nb = copy.deepcopy(release_nb)
-    sub = _Submission(functions_source)
+    sub = SourceIndex(functions_source)
     cells = [(cell, defined_functions(cell.source)) if cell.cell_type == "code" else (cell, ())
              for cell in nb.cells]
     replaced = [(cell, names) for cell, names in cells
@@ -96,7 +97,7 @@ def fill_notebook(release_nb, functions_source):
         for name in names:
             node = sub.functions[name]
             for dep in sub.dependencies(node, provided):
-                if id(dep) not in emitted:
+                if id(dep) not in emitted and sub.text(dep) != NUMPY_IMPORT:
                     emitted.add(id(dep))
                     pieces.append(sub.text(dep))
             pieces.append(sub.text(node))
