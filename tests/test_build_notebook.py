@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import solutions
-from autograder import spec, submissions
+from autograder import public, spec, submissions
 from autograder.build import code, notebook, source
 from autograder import build
 
@@ -268,6 +268,35 @@ def test_a_missing_function_cell_is_refused():
         notebook.build_notebook(blocks, "en", "student")
 
 
+def test_every_question_has_one_check_cell_with_its_metadata(books):
+    """Is there one public-check cell per question, after its functions, importing the bundle?"""
+    for (lang, variant), nb in books.items():
+        checks = [(i, c) for i, c in enumerate(nb.cells) if c.metadata.get("rnngrade", {}).get("role") == "check"]
+        assert [c.metadata.rnngrade.question for _, c in checks] == list(spec.QUESTION_IDS)
+        for index, cell in checks:
+            qid = cell.metadata.rnngrade.question
+            assert cell.cell_type == "code" and cell.metadata.rnngrade == {"role": "check", "question": qid}
+            assert cell.source == f'from rnn_checks import check\ncheck("{qid}", globals())'
+            functions = [i for i, c in enumerate(nb.cells) if c.metadata.get("rnngrade", {}).get("question") == qid
+                         and c.metadata.rnngrade.get("role") == "function"]
+            assert max(functions) < index, (lang, variant, qid)
+
+
+def test_a_missing_or_doubled_check_cell_is_refused():
+    """Does the build refuse a source without a question's check cell, or with two?"""
+    blocks = source.read(build.DEFAULT_SOURCE)
+    without = [b for b in blocks if not (b.kind == "check" and b.name == "q3")]
+    with pytest.raises(source.SourceError, match="question q3 has 0 check cells"):
+        notebook.build_notebook(without, "en", "student")
+    doubled = blocks + [b for b in blocks if b.kind == "check" and b.name == "q3"]
+    with pytest.raises(source.SourceError, match="question q3 has 2 check cells"):
+        notebook.build_notebook(doubled, "en", "student")
+    with pytest.raises(source.SourceError, match="takes no body"):
+        source.parse(GOOD + "<!-- check q1 -->\nprint(1)\n", "nb.md")
+    with pytest.raises(source.SourceError, match="needs name"):
+        source.parse(GOOD + "<!-- check -->\n", "nb.md")
+
+
 def test_solution_cells_are_the_answer_key():
     """Is each solution function cell the answer key's own code, from solutions/?"""
     cells = code.reference_cells()
@@ -308,10 +337,26 @@ def test_the_build_writes_both_variants_in_both_languages(built_twice):
 
 @pytest.mark.slow
 def test_the_build_is_byte_reproducible(built_twice):
-    """Does building twice give the same bytes?"""
-    first, second, written, _ = built_twice
-    for path in written:
+    """Does building twice give the same bytes (notebooks and the public-check bundles)?"""
+    first, second, written, by_function = built_twice
+    bundles = sorted(p for p in first.rglob("*") if p.is_file() and "rnn_checks" in p.parts
+                     and "__pycache__" not in p.parts)
+    assert len(bundles) >= 4 * 20
+    for path in written + bundles:
         assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+    assert {p.relative_to(second) for p in by_function if "rnn_checks" in p.parts} \
+        == {p.relative_to(first) for p in bundles}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ("student", "solution"))
+def test_the_bundle_sits_beside_each_built_notebook(built_twice, variant):
+    first = built_twice[0]
+    for lang in source.LANGUAGES:
+        folder = first / lang / variant
+        assert (folder / "rnn_checks" / "__init__.py").is_file()
+        assert (folder / "rnn_checks" / "public_cases.json").is_file()
+        assert not (folder / "rnn_checks" / "checks" / "hidden.py").exists()
 
 
 @pytest.mark.slow
@@ -327,6 +372,8 @@ def test_the_solution_notebook_ran_without_an_error_cell(built_twice, lang):
     assert "TOO LARGE" not in text and "not implemented" not in text
     assert text.count(" ok") >= 45
     assert "9.801792" in text
+    for qid in spec.QUESTION_IDS:
+        assert f"All public cases of {qid} passed" in text
     pictures = [o for c in cells for o in c["outputs"] if "image/png" in o.get("data", {})]
     assert len(pictures) == 2
 
@@ -341,11 +388,17 @@ def nb_as_node(nb):
 def test_the_untouched_student_notebook_runs_without_an_error_cell(tmp_path, lang):
     """Does the untouched student notebook run top to bottom, saying what is not implemented yet?"""
     nb = copy.deepcopy(build.build_notebooks(lang)["student"])
+    public.write_bundle(tmp_path)
     notebook.execute(nb, tmp_path)
     assert _errors(nb) == []
     says = [c for c in nb.cells if c.cell_type == "code" and "not implemented yet" in _stream_text(c)]
     calling = [c for c in nb.cells if c.cell_type == "code" and "except NotImplementedError" in c.source]
-    assert len(says) == len(calling) >= 8
+    checks = [c for c in nb.cells if c.metadata.get("rnngrade", {}).get("role") == "check"]
+    assert len(says) == len(calling) + len(checks) and len(calling) >= 8 and len(checks) == len(spec.QUESTIONS)
+    for cell in checks:
+        text = _stream_text(cell)
+        assert text.count("not implemented yet") == len(spec.QUESTIONS[int(cell.metadata.rnngrade.question[1:])].points)
+        assert "hidden tests check more" in text
 
 
 @pytest.mark.slow

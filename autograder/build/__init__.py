@@ -8,6 +8,8 @@ writes, for each language,
                                               the otter and nbgrader releases)
     out/<lang>/solution/rnn_gradients.ipynb   the answer key, executed with
                                               nbclient + ipykernel
+    out/<lang>/{student,solution}/rnn_checks/ the public checks the notebooks'
+                                              check cells import (autograder/public)
 
 from one source, ``assignments/rnn_gradients/notebook/rnn_gradients.md``
 (format: autograder/build/source.py). Code is written once; prose exists in
@@ -18,8 +20,9 @@ every language; function cells come from solutions/ at build time
 import tempfile
 from pathlib import Path
 
-from . import notebook, source
+from . import nbgrader_release, notebook, source
 from .source import LANGUAGES, SourceError
+from .. import public
 
 DEFAULT_SOURCE = (Path(__file__).resolve().parent.parent.parent
                   / "assignments" / "rnn_gradients" / "notebook" / "rnn_gradients.md")
@@ -61,6 +64,7 @@ def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=No
         books = build_notebooks(lang, source_path)
         if execute:
             with tempfile.TemporaryDirectory(prefix="rnngrade-build-") as cwd:
+                public.write_bundle(cwd)                   # the check cells import it
                 try:
                     notebook.execute(books["solution"], cwd)
                 except CellExecutionError as exc:
@@ -69,6 +73,8 @@ def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=No
         for variant in VARIANTS:
             path = notebook.write(books[variant], out / lang / variant / NOTEBOOK_NAME)
             written.append(path)
+            written += public.write_bundle(path.parent)
             if log is not None:
                 log(f"wrote {path}")
+        written += nbgrader_release.build_nbgrader(lang, out / lang / "nbgrader", source_path, log)
     return written

@@ -56,7 +56,14 @@ def _cell(kind, text, index, block):
         cell.metadata["rnngrade"] = {"role": block.kind, "name": block.name}
         if block.kind == "function":
             cell.metadata["rnngrade"]["question"] = spec.question_of(block.name)
+    if block.kind == "check":
+        cell.metadata["rnngrade"] = {"role": "check", "question": block.name}
     return cell
+
+
+def check_cell(qid):
+    """The code of a public-check cell (the rnn_checks bundle sits beside the notebook)."""
+    return f'from rnn_checks import check\ncheck("{qid}", globals())\n'
 
 
 def _cell_text(block, variant, lang, docstrings, reference):
@@ -73,6 +80,8 @@ def _cell_text(block, variant, lang, docstrings, reference):
         if block.name not in code.provided_helpers():
             raise source.SourceError(f"line {block.line}: {block.name} is not a provided helper")
         return "code", "# Provided: use it, do not change it.\n" + code.provided(block.name)
+    if block.kind == "check":
+        return "code", check_cell(block.name)
     if block.kind == "function":
         if variant == "solution":
             return "code", reference[block.name]
@@ -93,6 +102,13 @@ def _check_coverage(blocks):
     stray = sorted(set(source.docstrings(blocks)) - set(spec.FUNCTIONS))
     if stray:
         raise source.SourceError(f"docstrings for names outside the contract: {stray}")
+    checks = [b.name for b in blocks if b.kind == "check"]
+    for qid in spec.QUESTION_IDS:
+        if checks.count(qid) != 1:
+            raise source.SourceError(f"question {qid} has {checks.count(qid)} check cells in the source; it needs one")
+    unknown = sorted(set(checks) - set(spec.QUESTION_IDS))
+    if unknown:
+        raise source.SourceError(f"check cells for unknown questions: {unknown}")
 
 
 def build_notebook(blocks, lang, variant):

@@ -16,6 +16,9 @@ reviewers and is not built.
                                an empty answer cell, the solution this model answer
     <!-- docstring NAME -->    the stub's docstring for NAME when the answer key's
                                would give the answer away (a fenced block; not a cell)
+    <!-- check QID -->         the public checks of question QID (q0 .. q6): a code
+                               cell ``check("QID", globals())`` in every language and
+                               variant, run from the rnn_checks bundle beside the notebook
 
 Every language must have the same cells in the same order, so a cell has the
 same id in every language.
@@ -26,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LANGUAGES = ("en", "zh")
-KINDS = ("md", "code", "function", "provided", "answer", "docstring")
+KINDS = ("md", "code", "function", "provided", "answer", "docstring", "check")
+GENERATED = ("function", "provided", "check")          # built, not written: no body
 _HEADER = re.compile(r"^<!-- (?P<kind>[a-z]+)(?: (?P<name>[A-Za-z_][\w-]*))?"
                      r"(?: (?P<lang>[a-z]{2}))? -->\s*$")
 _FENCE = re.compile(r"^```[a-z]*\n(?P<body>.*?)\n```$", re.S)
@@ -60,7 +64,7 @@ def _check_header(kind, name, lang, where):
     if kind not in KINDS:
         raise SourceError(f"{where}: unknown block kind {kind!r}; expected one of {KINDS}")
     needs_lang = kind in ("md", "answer")
-    needs_name = kind in ("function", "provided", "answer", "docstring")
+    needs_name = kind in ("function", "provided", "answer", "docstring", "check")
     if needs_lang != (lang is not None) or lang not in (None,) + LANGUAGES:
         raise SourceError(f"{where}: a {kind} block {'needs' if needs_lang else 'takes no'} "
                           f"language (one of {LANGUAGES})")
@@ -79,9 +83,9 @@ def parse(text, label="source"):
             content = "\n".join(body).strip("\n")
             if kind in ("code", "docstring"):
                 content = _fenced(content, where)
-            generated = kind in ("function", "provided")
+            generated = kind in GENERATED
             if generated == bool(content.strip()):
-                raise SourceError(f"{where}: a {kind} block " + ("is built from solutions/ and takes no body"
+                raise SourceError(f"{where}: a {kind} block " + ("is built, not written, and takes no body"
                                                                  if generated else "is empty"))
             blocks.append(Block(kind, name, lang, content, line))
 
