@@ -1,0 +1,100 @@
+"""Gradescope's ``run_autograder``: grade ``submission/`` and write
+``results/results.json`` to Gradescope's specification.
+
+    AUTOGRADER_ROOT=/autograder python -m autograder.platforms.gradescope
+
+Reads, under the root (default ``/autograder``, or ``$AUTOGRADER_ROOT``):
+
+- ``submission/``: the student's upload (platforms/single.py's rule);
+- ``source/assignment.json``: the assignment config (sandbox limits);
+- ``source/gradescope.json`` (optional): ``{"details": V}``, where V is
+  the visibility of the findings (which output is wrong, how far off, the
+  hint): "after_published" (default), "visible" or "hidden". Scores and
+  each function's ``name: a / b points`` line are always visible.
+
+Writes ``results/results.json``: ``score``, ``output``, and per question a
+test (``name`` "q1 tanh RNN step", ``score``, ``max_score``, ``output``,
+``visibility``), followed, when a question has findings, by a test of
+its details with the configured visibility and no score.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+from ..reports.feedback import items
+from ..reports.gradescope import gradescope_results
+from ..spec import QUESTIONS
+from ..textsafe import one_line
+from .single import grade_folder, usable_limits
+
+DETAILS = ("after_published", "visible", "hidden")
+TITLES = {q.id: q.title for q in QUESTIONS}
+LINE_LIMIT = 2000
+
+
+def read_options(path):
+    """{"details": ...} from gradescope.json; unknown keys and values refused."""
+    options = {"details": "after_published"}
+    if not path.exists():
+        return options
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or set(data) - set(options):
+        raise ConfigError(f"{path}: only the key 'details' is known")
+    if "details" in data:
+        if data["details"] not in DETAILS:
+            raise ConfigError(f"{path}: details must be one of {', '.join(DETAILS)}")
+        options["details"] = data["details"]
+    return options
+
+
+def results(result, details="after_published"):
+    """Gradescope's results.json for one result dict."""
+    base = gradescope_results(result)
+    tests = []
+    for q, test in zip(result["questions"], base["tests"]):
+        heads, findings = [], []
+        for head, found in items(result, q):
+            heads.append(one_line(head, LINE_LIMIT))
+            findings += [one_line(head, LINE_LIMIT)] + ["    - " + one_line(f, LINE_LIMIT) for f in found]
+        title = f"{q['id']} {TITLES.get(q['id'], '')}".strip()
+        tests.append({"name": title, "score": q["score"], "max_score": q["max_score"],
+                      "output": "\n".join(heads), "output_format": "text", "visibility": "visible"})
+        if any(line.startswith("    - ") for line in findings):
+            tests.append({"name": f"{title}: details", "output": "\n".join(findings),
+                          "output_format": "text", "visibility": details})
+    return {"score": base["score"], "output": base["output"], "output_format": "text",
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def run(root):
+    """Grade root/submission and write root/results/results.json; returns the document."""
+    root = Path(root)
+    source = root / "source"
+    config = load_config(source / "assignment.json")
+    options = read_options(source / "gradescope.json")
+    result = grade_folder(root / "submission", usable_limits(config.limits))
+    document = results(result, options["details"])
+    out = root / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / "results.json.tmp"
+    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out / "results.json")
+    return document
+
+
+def main(argv=None):
+    root = os.environ.get("AUTOGRADER_ROOT", "/autograder")
+    try:
+        document = run(root)
+    except ConfigError as exc:
+        print(f"rnngrade: {exc}", file=sys.stderr)
+        return 2
+    print(f"rnngrade: score {document['score']:g}; wrote {Path(root) / 'results' / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

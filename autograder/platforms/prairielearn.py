@@ -1,0 +1,85 @@
+"""PrairieLearn's external grader: grade ``student/`` and write
+``results/results.json`` in PrairieLearn's format.
+
+    RNNGRADE_GRADE_ROOT=/grade python -m autograder.platforms.prairielearn
+
+Under the root (default ``/grade``): the upload is in ``student/``
+(platforms/single.py's rule), the assignment config in
+``serverFilesCourse/rnngrade/assignment.json`` if the course ships one
+(else the package's own), and the results go to
+``results/results.json``:
+
+    {"gradable": true, "score": 0.87, "message": "...", "output": "...",
+     "tests": [{"name": "q1 tanh RNN step", "points": 15, "max_points": 15,
+                "message": "...", "output": "..."}]}
+
+``score`` is a fraction in [0, 1], as PrairieLearn expects. An upload that
+cannot be graded (no file, a broken notebook) is still ``gradable``: it
+gets zero with the reason in ``message``, as rnngrade's error rows do;
+``gradable`` is false only if the grader itself failed.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+from ..reports.feedback import items, notes, reason
+from ..spec import MAX_SCORE, QUESTIONS
+from ..textsafe import one_line
+from .single import grade_folder, usable_limits
+
+TITLES = {q.id: q.title for q in QUESTIONS}
+LINE_LIMIT = 2000
+
+
+def _lines(result, q):
+    out = []
+    for head, found in items(result, q):
+        out.append(one_line(head, LINE_LIMIT))
+        out += ["    - " + one_line(f, LINE_LIMIT) for f in found]
+    return "\n".join(out)
+
+
+def results(result):
+    """PrairieLearn's results.json for one result dict."""
+    tests = [{"name": f"{q['id']} {TITLES.get(q['id'], '')}".strip(), "points": q["score"],
+              "max_points": q["max_score"], "message": "", "output": _lines(result, q)}
+             for q in result["questions"]]
+    message = reason(result) or f"Graded by rnngrade: {result['score']:g} / {MAX_SCORE:g} points."
+    return {"gradable": not result.get("internal_error", False),
+            "score": round(result["score"] / MAX_SCORE, 6),
+            "message": one_line(message, LINE_LIMIT),
+            "output": "\n".join(one_line(n, LINE_LIMIT) for n in notes(result)),
+            "tests": tests}
+
+
+def run(root):
+    """Grade root/student and write root/results/results.json; returns the document."""
+    root = Path(root)
+    course_config = root / "serverFilesCourse" / "rnngrade" / "assignment.json"
+    config = load_config(course_config if course_config.exists() else None)
+    result = grade_folder(root / "student", usable_limits(config.limits))
+    document = results(result)
+    out = root / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / "results.json.tmp"
+    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out / "results.json")
+    return document
+
+
+def main(argv=None):
+    root = os.environ.get("RNNGRADE_GRADE_ROOT", "/grade")
+    try:
+        document = run(root)
+    except ConfigError as exc:
+        print(f"rnngrade: {exc}", file=sys.stderr)
+        return 2
+    print(f"rnngrade: score {document['score']:g}; wrote {Path(root) / 'results' / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""One student's upload, as a grading platform hands it over: a folder.
+
+Gradescope puts the upload in ``/autograder/submission/`` and PrairieLearn
+in ``/grade/student/``, under whatever names the student chose. The rule,
+the same on both:
+
+- exactly one notebook (``.ipynb``) anywhere in the folder: it is graded;
+  any ``.py`` files beside it are ignored, with a note saying so;
+- no notebook and exactly one ``.py`` file: it is graded;
+- nothing to grade, or several notebooks (or several ``.py`` files and no
+  notebook): a zero result whose reason names what was found and what to
+  upload, never a crash.
+
+The file is found with the batch's discovery (links never followed,
+special files refused) and graded in the sandbox by ``batch.grade_one``,
+exactly as ``rnngrade grade`` grades it.
+"""
+
+import dataclasses
+from pathlib import Path
+
+from ..batch import discover, grade_one
+from ..grading import error_grade
+
+STUDENT = "submission"
+UPLOAD_HINT = "upload exactly one notebook (.ipynb) or one Python file (.py)"
+
+
+def _names(subs, folder):
+    shown = []
+    for sub in subs:
+        try:
+            shown.append(str(Path(sub.path).relative_to(folder)))
+        except ValueError:
+            shown.append(Path(sub.path).name)
+    return ", ".join(sorted(shown))
+
+
+def choose(folder):
+    """(the Submission to grade or None, reason when None, notes)."""
+    folder = Path(folder)
+    if not folder.is_dir() or folder.is_symlink():
+        return None, f"no submission folder was found ({UPLOAD_HINT})", []
+    subs = discover([str(folder)])
+    notebooks = [s for s in subs if Path(s.path).suffix.lower() == ".ipynb"]
+    scripts = [s for s in subs if Path(s.path).suffix.lower() == ".py"]
+    if len(notebooks) == 1:
+        notes = [f"ignored: {_names(scripts, folder)} (the notebook was graded)"] if scripts else []
+        return notebooks[0], "", notes
+    if len(notebooks) > 1:
+        return None, (f"the upload holds {len(notebooks)} notebooks ({_names(notebooks, folder)}): "
+                      f"{UPLOAD_HINT}"), []
+    if len(scripts) == 1:
+        return scripts[0], "", []
+    if scripts:
+        return None, (f"the upload holds {len(scripts)} Python files and no notebook "
+                      f"({_names(scripts, folder)}): {UPLOAD_HINT}"), []
+    return None, f"the upload holds no notebook and no Python file: {UPLOAD_HINT}", []
+
+
+def grade_folder(folder, limits):
+    """The result dict of one upload folder (always a result, never an exception)."""
+    sub, reason, notes = choose(folder)
+    if sub is None:
+        return error_grade(STUDENT, reason).to_dict()
+    sub = dataclasses.replace(sub, student=STUDENT, notes=tuple(sub.notes) + tuple(notes))
+    return grade_one(sub, limits)
+
+
+def usable_limits(limits):
+    """The limits with an isolation mode this container can really give.
+
+    In a container (Gradescope's, PrairieLearn's) root may be refused new
+    namespaces (Docker's default seccomp profile), so "auto" is probed by
+    starting one: root's namespaces, else "none"
+    (as root: a uid of its own, rlimits, a process group). An explicit mode
+    is kept as the config says."""
+    import subprocess
+
+    from ..sandbox.spawn import SYSTEM_PATH, _unshare_path, isolation_mode
+
+    if limits.isolation != "auto":
+        return limits
+    mode = isolation_mode("auto")
+    if mode == "root":
+        try:
+            ok = subprocess.run([_unshare_path(), "--mount", "--net", "--pid", "--ipc", "--fork", "true"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, timeout=10,
+                                env={"PATH": SYSTEM_PATH}).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            ok = False
+        if not ok:
+            mode = "none"
+    return dataclasses.replace(limits, isolation=mode)
