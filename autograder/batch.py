@@ -272,7 +272,7 @@ class Results(Sequence):
             self._kept[i] = result
 
 
-def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
+def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None, prune=True):
     """Grade every submission; returns a Results sequence in the order of ``subs``.
 
     - jobs: worker processes (default: the number of cores)
@@ -280,9 +280,11 @@ def grade_batch(subs, jobs=None, out_dir=None, limits=None, progress=None):
       results are read back from there, and the parent's memory stays flat
     - progress: callable(done, total, result) called as each one finishes
       (done is None for a result taken from the cache)
+    - prune: remove other grader versions' results from the cache first (not when
+      regrading one student: the rest of out_dir must stay as it was)
     """
     jobs = jobs or os.cpu_count() or 1
-    if out_dir is not None:
+    if out_dir is not None and prune:
         prune_cache(out_dir)
     # One key per submission, computed once: the file is hashed once, and the result
     # is stored under the key of the content that was looked up.

@@ -77,7 +77,8 @@ def test_json_document_follows_the_spec(class_folder):
     rows = {r["student"]: r for r in doc["submissions"]}
     assert set(rows) == {"ada", "stub", "nb_student", "broken", "syntax"}
     for r in rows.values():
-        assert set(r) <= {"student", "score", "max_score", "status", "questions", "reason", "notes"}
+        assert set(r) <= {"student", "score", "raw_score", "late_penalty", "max_score", "status", "questions",
+                          "reason", "notes"}
         assert r["max_score"] == MAX_SCORE
         assert [q["id"] for q in r["questions"]] == list(QUESTION_IDS)
         assert all(isinstance(line, str) for q in r["questions"] for line in q["feedback"])
@@ -106,7 +107,8 @@ def test_out_folder_has_grades_feedback_and_gradescope_results_and_resumes(class
     with open(out / "grades.csv", newline="") as f:
         table = list(csv.DictReader(f))
     assert [r["student"] for r in table] == sorted(r["student"] for r in table)
-    assert set(table[0]) == {"student", *QUESTION_IDS, "score", "max_score", "status", "reason"}
+    assert list(table[0]) == ["student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score",
+                              "status", "reason"]
     for student in ("ada", "stub", "broken"):
         assert (out / "feedback" / f"{student}.md").read_text().startswith(f"# Feedback for {student}")
         assert "<svg" in (out / "feedback" / "ada.html").read_text()

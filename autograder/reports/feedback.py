@@ -15,6 +15,7 @@ backslash-escaped, and cannot start a heading, a list or a quote.
 
 import re
 
+from ..late import late_lines, score_line
 from ..textsafe import one_line, printable
 
 ID_LIMIT = 200             # characters of a student id shown in a feedback file
@@ -79,7 +80,9 @@ def feedback_markdown(result):
     """feedback/<file>.md: the score, why it was not graded, notes, then
     each question with its functions and their findings nested."""
     lines = [f"# Feedback for {md_inline(result['student'], ID_LIMIT)}", "",
-             f"**Score: {result['score']:g} / {result['max_score']:g}**", ""]
+             f"**{score_line(result)}**", ""]
+    if late_lines(result):
+        lines += ["Late work:", ""] + [f"- {md_inline(line)}" for line in late_lines(result)] + [""]
     if reason(result):
         lines += [REASON_LABEL, "", md_fenced(reason(result)), ""]
     if notes(result):

@@ -6,6 +6,7 @@ indented under it; every line is one line (``textsafe.one_line``), so a
 message from the submission can never look like a head line or a score.
 """
 
+from ..late import late_lines, score_line
 from ..textsafe import one_line
 from .feedback import LINE_LIMIT, NOTES_LABEL, REASON_LABEL, items, notes, reason
 
@@ -21,6 +22,8 @@ def _summary(result):
         lines += [REASON_LABEL] + _indented(reason(result))
     else:
         lines.append("Graded by rnngrade.")
+    if late_lines(result):
+        lines += [score_line(result) + "."] + ["    " + one_line(x, LINE_LIMIT) for x in late_lines(result)]
     if notes(result):
         lines.append(NOTES_LABEL)
         for note in notes(result):

@@ -12,6 +12,7 @@ import html
 import math
 import re
 
+from ..late import late_lines, score_line
 from ..textsafe import one_line
 from .feedback import ID_LIMIT, LINE_LIMIT, NOTES_LABEL, REASON_LABEL, items, notes, reason
 
@@ -52,7 +53,10 @@ def feedback_html(result):
     """feedback/<file>.html: the same content as the Markdown, and the q3 plot."""
     student = html.escape(one_line(result["student"], ID_LIMIT))
     parts = [_HEAD.format(student=student), f"<h1>Feedback for {student}</h1>",
-             f"<p><strong>Score: {result['score']:g} / {result['max_score']:g}</strong></p>"]
+             f"<p><strong>{html.escape(score_line(result))}</strong></p>"]
+    if late_lines(result):
+        parts += (["<p>Late work:</p>", "<ul>"] + [f"<li>{html.escape(one_line(x))}</li>" for x in late_lines(result)]
+                  + ["</ul>"])
     if reason(result):
         parts += _quoted(REASON_LABEL, [reason(result)])
     if notes(result):

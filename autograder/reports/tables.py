@@ -77,16 +77,26 @@ def table(results):
     return "\n".join(out)
 
 
+GRADES_COLUMNS = ("student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score", "status", "reason")
+
+
 def grades_csv(results):
-    """grades.csv: student, q0..q6, score, max_score, status, reason."""
+    """grades.csv (SPEC.md): student, q0..q6, raw_score, late_penalty (the points taken
+    off, so raw_score - late_penalty = score), score, max_score, status, reason."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student"] + list(QUESTION_IDS) + ["score", "max_score", "status", "reason"])
+    w.writerow(GRADES_COLUMNS)
     for r in results:
-        w.writerow([csv_cell(r["student"])] + [number(_qscore(r, q)) for q in QUESTION_IDS]
-                   + [number(r["score"]), number(r["max_score"]), csv_cell(r["status"]),
-                      csv_cell(one_line(r.get("reason", ""), CSV_REASON_LIMIT))])
+        w.writerow(grades_row(r))
     return buf.getvalue()
+
+
+def grades_row(r):
+    """One result's cells of grades.csv."""
+    return ([csv_cell(r["student"])] + [number(_qscore(r, q)) for q in QUESTION_IDS]
+            + [number(r.get("raw_score", r["score"])), number(r.get("late_penalty", 0.0)),
+               number(r["score"]), number(r["max_score"]), csv_cell(r["status"]),
+               csv_cell(one_line(r.get("reason", ""), CSV_REASON_LIMIT))])
 
 
 def index_csv(names):
