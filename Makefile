@@ -1,5 +1,5 @@
 # Two commands on a fresh machine (each installs what it needs into .venv):
-#   make demo   grade the bundled sample submissions and print the grade table
+#   make demo   build the releases, grade the bundled sample submissions, print the grade table
 #   make test   run the whole test suite (the same command CI runs)
 # Others:
 #   make test-fast   skip the slow integration tests while iterating
@@ -10,18 +10,27 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
 .PHONY: demo test test-fast bench bench-load install clean
 
 install: $(STAMP)
 
+# make test: the runtime and the test extra (pytest, hypothesis, torch, playwright, ...)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME_STAMP)
 
-demo: $(STAMP)
+# make demo: the runtime dependencies only
+$(RUNTIME_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+demo: $(RUNTIME_STAMP)
 	$(PY) -m autograder.demo
 
 test: $(STAMP)

@@ -30,6 +30,15 @@ class Sample:
     override: str | None = None
     base: str = "reference"
     notebook: bool = False
+    about: str = ""        # what the sample shows, when it has no override file to say it
+
+    @property
+    def summary(self):
+        """One line on what this student shows (the override's first docstring line)."""
+        if self.override is None:
+            return self.about
+        from .submissions import read_header
+        return read_header(self.override_path).summary
 
     @property
     def filename(self):
@@ -54,13 +63,13 @@ class Sample:
 
 
 SAMPLES = (
-    Sample("alice"),                                            # correct, .py
+    Sample("alice", about="The answer key as a .py file: full marks."),
     Sample("bob", "bob_seed_mistakes.py"),
     Sample("carol", "carol_pytorch_habits.py", notebook=True),
     Sample("dave", "dave_clipping_shortcuts.py"),
     Sample("erin", "erin_forgets_sharing.py"),
-    Sample("frank", notebook=True),                             # correct, .ipynb
-    Sample("stub_student", base="stub"),                        # handed in untouched
+    Sample("frank", notebook=True, about="The answer key as a notebook: full marks."),
+    Sample("stub_student", base="stub", about="Handed in the untouched stubs: zero, and every function says so."),
 )
 
 
