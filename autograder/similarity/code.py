@@ -18,16 +18,17 @@ def starter_code():
     """Every piece of code a student is given: the code cells of the student
     notebook in each language (its given cells and stubs, built in memory,
     not executed) and the stub module of autograder/submissions.py.
-    Returns a tuple of source texts."""
+    Returns a tuple of source texts, each notebook's code cells joined as a
+    submission's are (read_code), so the joins are starter code too."""
     from .. import build
     from ..submissions import stub_source
 
     pieces = []
     for lang in build.LANGUAGES:
         student = build.build_notebooks(lang)["student"]
-        pieces += [cell.source for cell in student.cells if cell.cell_type == "code"]
-    pieces.append(stub_source())
-    return tuple(dict.fromkeys(space_matmul(piece) for piece in pieces))          # each distinct piece once, in order
+        pieces.append(joined([cell.source for cell in student.cells if cell.cell_type == "code"]))
+    pieces.append(space_matmul(stub_source()))
+    return tuple(dict.fromkeys(pieces))          # each distinct piece once, in order
 
 
 def read_code(sub, max_bytes):
@@ -40,7 +41,12 @@ def read_code(sub, max_bytes):
     read = read_submission(sub.path, max_bytes=max_bytes, identity=sub.ident)
     if not read.ok:
         return "", read.reason
-    return space_matmul("\n\n".join(source for _, source in read.cells)), ""
+    return joined([source for _, source in read.cells]), ""
+
+
+def joined(cells):
+    """A notebook's code cells as one text (space_matmul applied)."""
+    return space_matmul("\n\n".join(cells))
 
 
 _GLUED_AT = re.compile(r"^([ \t]*)(\S.*)$", re.M)

@@ -8,15 +8,18 @@ fingerprint that also occurs in the boilerplate (here: the starter code),
 so two students who only kept the stubs and given cells share nothing.
 
 NOISE_K: the shortest match that counts, in filtered characters (measured
-on the corpus: with 20, independent correct variants score at most 0.663
-and disguised copies at least 0.858; with 25 the weakest copy of a small
-file fell to 0.737).
+on the corpus, every variant as written, before MIN_OWN: with 20,
+independent correct variants score at most 0.663 and disguised copies at
+least 0.858; with 25 the weakest copy of a small file fell to 0.737).
 WINDOW: the winnowing window. copydetect hashes k-grams with Python's
 hash(), which is salted per process; with a window of 1 (guarantee
 threshold = noise threshold) every k-gram is kept, so the result never
 depends on that salt and the same submissions always give the same JSON.
+MIN_OWN: below this much own code (filtered characters, starter code
+removed: about 10 lines) a student's share is scaled down (score_of).
 """
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -25,6 +28,7 @@ from copydetect import CodeFingerprint, compare_files
 
 NOISE_K = 20          # copydetect's default is 25; 20 separates copies of small files better
 WINDOW = 1
+MIN_OWN = 300         # filtered characters of own code a share is measured against, at least
 LANGUAGE = "python"
 
 
@@ -47,9 +51,10 @@ def _fingerprint(code, boilerplate=None, window=WINDOW, k=NOISE_K):
                            language=LANGUAGE, fp=io.StringIO(code))
 
 
+@functools.cache
 def boilerplate_hashes(pieces, k=NOISE_K):
     """Every k-gram hash of the starter code (window 1, as copydetect's own
-    boilerplate handling does), as a sorted array."""
+    boilerplate handling does), as a sorted array. pieces: a tuple of texts."""
     hashes = set()
     for piece in pieces:
         hashes |= _fingerprint(piece, window=1, k=k).hashes
@@ -61,10 +66,18 @@ def fingerprints(codes, boilerplate, k=NOISE_K):
     return {sid: _fingerprint(code, boilerplate, k=k) for sid, code in codes.items()}
 
 
-def score_of(share_a, share_b):
-    """A pair's score: the larger of the two shares, so a student who copied
-    someone's whole answer into more work of their own is still caught."""
-    return float(max(share_a, share_b))
+def _share(share, own):
+    """A share of one side's own code, measured against at least MIN_OWN characters."""
+    return share * own / max(own, MIN_OWN) if own else 0.0
+
+
+def score_of(share_a, share_b, own_a, own_b):
+    """A pair's score: the larger of the two shares (so a student who copied
+    someone's whole answer into more work of their own is still caught), each
+    share measured against at least MIN_OWN characters of own code, so a
+    student who wrote one line (a textbook sigmoid) does not score 1 against
+    everyone who wrote the same line."""
+    return float(max(_share(share_a, own_a), _share(share_b, own_b)))
 
 
 def compare(prints):
@@ -75,7 +88,7 @@ def compare(prints):
     for i, a in enumerate(ids):
         for b in ids[i + 1:]:
             _, (share_a, share_b), (slices_a, slices_b) = compare_files(prints[a], prints[b])
-            score = score_of(share_a, share_b)
+            score = score_of(share_a, share_b, prints[a].token_coverage, prints[b].token_coverage)
             if score > 0:
                 found.append(Pair(a, b, score, float(share_a), float(share_b), slices_a, slices_b))
     found.sort(key=lambda p: (-p.score, p.a, p.b))
