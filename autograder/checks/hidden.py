@@ -67,6 +67,7 @@ HIDDEN = Profile(
     behaviours=True,
     saturated=True,
     cost=True,
+    chained=True,
 )
 
 

@@ -59,9 +59,10 @@ class Layer:
     sequence: bool = False
     step: "Layer | None" = None      # the step layer a sequence layer chains
     n_state: int = 1                 # recurrent state carried: (h,) or (h, c)
-    # Known mistakes of the forward, as evidence for hints: (tag, phrase,
-    # args -> the outputs that mistake gives); a wrong output that equals
-    # them gets the tag, and its message the phrase.
+    # Known mistakes of the forward, as evidence for hints: (tag, phrase, name
+    # of the function of chained.py that gives that mistake's outputs from the
+    # args); a wrong output that equals them gets the tag, and its message the
+    # phrase (hidden checks only).
     variants: tuple = ()
 
     @property
@@ -95,8 +96,11 @@ reference.cache_clear = _reference.cache_clear
 @functools.lru_cache(maxsize=None)
 def _variant_outputs(layer, sizes, mode):
     """What each known mistake of the forward (layer.variants) gives on a case's inputs."""
+    if not layer.variants or not mode.profile.chained:
+        return ()
+    from . import chained
     args = _reference(layer, sizes, mode)[0]
-    return tuple((tag, phrase, mistake(*args)) for tag, phrase, mistake in layer.variants)
+    return tuple((tag, phrase, getattr(chained, mistake)(*args)) for tag, phrase, mistake in layer.variants)
 
 
 def _compare(case, name, actual, expected, tol, sizes, sequence):
@@ -123,7 +127,7 @@ def check_forward(student, layer, shapes=None):
                 _tag_variants(case, layer, variants, got)
                 if layer.step is not None and not all(v.ok for v in case.r.verdicts) \
                         and not ignores_weights(student, layer, args, got):
-                    composed = compose_forward(student, layer, args)
+                    composed = _chained("compose_forward", student, layer, args)
                     _step_credit(case, layer, composed, got, outs, layer.step.forward)
         results.append(case.result())
     return results
@@ -180,7 +184,7 @@ def check_backward(student, layer, shapes=None):
                 else:
                     _consistency_credit(student, case, layer, args, upstream, got, sizes, verdicts)
             if layer.step is not None and not all(v.ok for v in verdicts) and not case.r.consistent:
-                composed = compose_backward(student, layer, args, upstream)
+                composed = _chained("compose_backward", student, layer, args, upstream)
                 _step_credit(case, layer, composed, [got[n] for n in layer.grads], ref_grads,
                              layer.step.backward)
         results.append(case.result())
@@ -294,78 +298,11 @@ def _step_credit(case, layer, composed, got, expected, step_function):
                            "it keeps part of its points")
 
 
-def _split_step_args(layer, args):
-    """(x, h0, *weights) of a sequence call -> x, initial state, weights."""
-    x, h0, *weights = args
-    state = [h0] + [np.zeros_like(h0)] * (layer.n_state - 1)
-    return x, state, weights
-
-
-def _chain_step_forwards(student, layer, args):
-    """The student's step forward chained over time.
-
-    Returns (hidden states h_1 .. h_T, step caches), or None if a call fails.
-    """
-    x, state, weights = _split_step_args(layer, args)
-    hs, caches = [], []
-    for t in range(x.shape[1]):
-        out = student.call(layer.step.forward, x[:, t, :], *state, *weights, opaque=(layer.n_state,))
-        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != layer.n_state + 1:
-            return None
-        state = list(out.value[:layer.n_state])
-        hs.append(state[0])
-        caches.append(out.value[-1])
-    return hs, caches
-
-
-def compose_forward(student, layer, args):
-    """The sequence forward obtained by chaining the student's step forward; None if a call fails."""
-    chained = _chain_step_forwards(student, layer, args)
-    states = [as_float64(h, np.shape(args[1])) for h in chained[0]] if chained is not None else [None]
-    if any(h is None for h in states):
+def _chained(kind, student, layer, *args):
+    """What the student's step functions give when chained over time (chained.py's
+    ``kind``), or None: the hidden checks only, as chaining steps is how a
+    sequence function is written (the public bundle leaves chained.py out)."""
+    if not oracle.current().profile.chained:
         return None
-    return [np.stack(states, axis=1)]
-
-
-def compose_backward(student, layer, args, upstream):
-    """BPTT obtained by chaining the student's step functions; None if a call fails.
-
-    Whatever the student's steps return, only float arrays of the right
-    shapes are combined here; anything else ends the composition.
-    """
-    chained = _chain_step_forwards(student, layer, args)
-    if chained is None:
-        return None
-    _, caches = chained
-    (dh,) = upstream
-    N, T, H = dh.shape
-    n_weights = len(args) - 2
-    d_state = [np.zeros((N, H))] * layer.n_state       # nothing flows back from after h_T
-    dx, d_weights = [None] * T, None
-    for t in reversed(range(T)):
-        d_in = [dh[:, t, :] + d_state[0]] + d_state[1:]
-        out = student.call(layer.step.backward, *d_in, caches[t])
-        if not out.ok or not isinstance(out.value, (tuple, list)) or len(out.value) != 1 + layer.n_state + n_weights:
-            return None
-        dx[t], *rest = out.value
-        d_state = [as_float64(d, (N, H)) for d in rest[:layer.n_state]]
-        step_weights = list(rest[layer.n_state:])
-        if any(d is None for d in d_state):
-            return None
-        try:                               # the weights are shared: accumulate over time
-            d_weights = step_weights if d_weights is None else [_add(a, b) for a, b in zip(d_weights, step_weights)]
-        except (TypeError, ValueError, KeyError):
-            return None
-    dx = [as_float64(d, np.shape(dx[0])) for d in dx]
-    if any(d is None for d in dx):
-        return None
-    return [np.stack(dx, axis=1), d_state[0], *d_weights]
-
-
-def _add(a, b):
-    if isinstance(a, dict):
-        return {k: _add(a[k], b[k]) for k in a}
-    a, b = as_float64(a), as_float64(b, np.shape(a))
-    if a is None or b is None:
-        raise ValueError("not addable gradients")
-    return a + b
+    from . import chained
+    return getattr(chained, kind)(student, layer, *args)

@@ -33,6 +33,8 @@ class Profile:
     - behaviours: the LSTM keeps-gradient and GRU passes-through cases
     - saturated: the saturated cases (checks/saturated.py)
     - cost: the cost cases (checks/cost.py)
+    - chained: the credits and hints that chain the student's (or the answer
+      key's) step functions over time (checks/chained.py)
     - more: (question id, what the hidden cases add in words), for the public report
     """
     name: str
@@ -49,6 +51,7 @@ class Profile:
     behaviours: bool = False
     saturated: bool = False
     cost: bool = False
+    chained: bool = False
     more: tuple = ()
 
     def rng(self, *tags):
@@ -69,7 +72,8 @@ PUBLIC = Profile(
     bptt_decay_rates=(0.8,),
     ratio_bound_gains=(0.6,),
     decay_cases=(("geometric, rate 0.7", lambda rng: 2.0 * 0.7 ** _steps_back(6), 0.7),
-                 ("noisy", lambda rng: 0.8 ** _steps_back(7) * np.exp(0.2 * rng.standard_normal(7)), None)),
+                 ("noisy", lambda rng: 0.8 ** _steps_back(7) * np.exp(0.2 * rng.standard_normal(7)), None),
+                 ("not geometric", lambda rng: np.concatenate([0.6 ** _steps_back(4) * 0.6 ** 3, np.ones(3)]), None)),
     clip_norm_cases=(("global norm below max_norm", "small", 3.0),
                      ("global norm above max_norm", "large", 2.0)),
     clip_value_cases=(("values outside the range", "large", 0.8),),
