@@ -137,6 +137,12 @@ def cmd_canvas(args):
     return command.run(args)
 
 
+def cmd_nbgrader(args):
+    """Sandboxed scores into an nbgrader course's gradebook (autograder/nbgrader_sync/)."""
+    from .nbgrader_sync import command
+    return command.run(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="rnngrade", description="Grade the RNN-gradients assignment.",
                                      epilog="The contract (names, shapes, question ids, commands, JSON): docs/CONTRACT.md")
@@ -165,6 +171,10 @@ def build_parser():
     from .canvas.command import add_arguments
     add_arguments(c)
     c.set_defaults(func=cmd_canvas)
+    n = sub.add_parser("nbgrader", help="grade an nbgrader course's submissions in the sandbox; scores into its gradebook")
+    from .nbgrader_sync.command import add_arguments as nbgrader_arguments
+    nbgrader_arguments(n)
+    n.set_defaults(func=cmd_nbgrader)
     return parser
 
 
