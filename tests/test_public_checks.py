@@ -181,3 +181,21 @@ def test_an_unknown_question_is_refused(bundle):
                            "from rnn_checks import check; check('q9', {})"],
                           cwd=bundle[0], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "unknown question 'q9'" in done.stderr
+
+
+def test_the_sandbox_skips_the_public_check_cells(tmp_path):
+    """Does rnngrade grade a built notebook without running its check cells (the bundle is
+    not there when grading, so each would leave a note 'No module named rnn_checks')?"""
+    from autograder import build
+    from autograder.build import notebook
+    from autograder.sandbox.notebook import PUBLIC_CHECK_CELL
+
+    assert all(PUBLIC_CHECK_CELL.fullmatch(notebook.check_cell(qid)) for qid in spec.QUESTION_IDS)
+    assert not PUBLIC_CHECK_CELL.fullmatch(notebook.check_cell("q1") + "x = 1\n")
+    path = notebook.write(build.build_notebooks("en")["student"], tmp_path / "untouched.ipynb")
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(path), "--json", "--quiet",
+                           "--jobs", "1"], capture_output=True, text=True, timeout=900,
+                          cwd=Path(__file__).resolve().parent.parent)
+    (row,) = json.loads(done.stdout)["submissions"]
+    assert row["status"] == "graded" and row["score"] == 0.0
+    assert "rnn_checks" not in json.dumps(row)
