@@ -237,7 +237,7 @@ def test_class_flags_exactly_the_planted_copies(class_run):
 
 def test_json_schema_is_exact(class_run):
     document, _, _ = class_run
-    assert set(document) == {"threshold", "pairs", "skipped"}
+    assert list(document) == ["threshold", "pairs", "skipped"]
     assert document["threshold"] == DEFAULT_THRESHOLD
     scores = [r["score"] for r in document["pairs"]]
     assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
@@ -331,6 +331,23 @@ def test_unbuildable_notebook_source_is_a_usage_error(monkeypatch):
     monkeypatch.setattr(similarity, "starter_code", broken)
     with pytest.raises(similarity.UsageError, match="starter code cannot be removed"):
         similarity.analyse({"a": "x = 1\n", "b": "y = 2\n"})
+
+
+def test_text_the_tokenizer_fails_on_is_skipped(monkeypatch):
+    """pygments raising on one student's text skips that student, with the reason."""
+    from autograder.similarity import compare as module
+
+    real = module._fingerprint
+
+    def fussy(code, *args, **kwargs):
+        if "TRIP" in code:
+            raise RecursionError("deep")
+        return real(code, *args, **kwargs)
+    monkeypatch.setattr(module, "_fingerprint", fussy)
+    planted = code_of(PLANTED)
+    document, _ = analyse({"a": planted, "b": planted, "c": "TRIP"})
+    assert document["skipped"] == [{"student": "c", "reason": "its code could not be tokenized (RecursionError)"}]
+    assert [(r["a"], r["b"], r["flagged"]) for r in document["pairs"]] == [("a", "b", True)]
 
 
 @pytest.mark.parametrize("args, message", [

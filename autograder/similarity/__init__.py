@@ -70,21 +70,24 @@ def _codes(subs, max_bytes):
 
 
 def analyse(codes, threshold=DEFAULT_THRESHOLD):
-    """(document, [compare.Pair]) of {id: code}: the JSON document's threshold and
-    pairs, and the pairs themselves (with their matching regions)."""
+    """(document, [compare.Pair]) of {id: code}: the JSON document (threshold,
+    pairs, and the texts that could not be tokenized as skipped) and the pairs
+    themselves (with their matching regions)."""
     try:
         starter = starter_code()
     except SourceError as exc:
         raise UsageError(f"the student notebook cannot be built from its source, so its starter "
                          f"code cannot be removed: {exc}") from None
-    prints = compare.fingerprints(codes, compare.boilerplate_hashes(starter))
+    failed = {}
+    prints = compare.fingerprints(codes, compare.boilerplate_hashes(starter), failed=failed)
     found = compare.compare(prints)
     rows = []
     for pair in found:
         score = round(pair.score, DIGITS)
         if score > 0:
             rows.append({"a": pair.a, "b": pair.b, "score": score, "flagged": score >= threshold})
-    return {"threshold": threshold, "pairs": rows}, found
+    skipped = [{"student": sid, "reason": reason} for sid, reason in sorted(failed.items())]
+    return {"threshold": threshold, "pairs": rows, "skipped": skipped}, found
 
 
 def run(paths, out, threshold=None, config=None):
@@ -101,7 +104,7 @@ def run(paths, out, threshold=None, config=None):
         raise UsageError("no submissions found")
     codes, skipped = _codes(subs, max_bytes)
     document, found = analyse(codes, threshold)
-    document["skipped"] = skipped
+    document["skipped"] = sorted(skipped + document["skipped"], key=lambda s: s["student"])
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "similarity.json"), "w", encoding="ascii") as fh:
         fh.write(json.dumps(document, indent=2, ensure_ascii=True) + "\n")

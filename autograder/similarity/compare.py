@@ -61,9 +61,17 @@ def boilerplate_hashes(pieces, k=NOISE_K):
     return np.array(sorted(hashes))
 
 
-def fingerprints(codes, boilerplate, k=NOISE_K):
-    """{id: CodeFingerprint} of {id: code} with the boilerplate removed."""
-    return {sid: _fingerprint(code, boilerplate, k=k) for sid, code in codes.items()}
+def fingerprints(codes, boilerplate, k=NOISE_K, failed=None):
+    """{id: CodeFingerprint} of {id: code} with the boilerplate removed; a text
+    the tokenizer fails on is left out, its reason put in failed ({id: reason})."""
+    prints = {}
+    for sid, code in codes.items():
+        try:
+            prints[sid] = _fingerprint(code, boilerplate, k=k)
+        except Exception as exc:          # pygments on any text (RecursionError included): never a crash
+            if failed is not None:
+                failed[sid] = f"its code could not be tokenized ({type(exc).__name__})"
+    return prints
 
 
 def _share(share, own):
