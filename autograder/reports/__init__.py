@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..batch import write_document
 from ..grading import public
+from .class_report import write_class_report
 from .feedback import feedback_markdown
 from .gradescope import gradescope_results
 from .html import feedback_html, norms_svg
@@ -41,3 +42,4 @@ def write_outputs(out_dir, results):
         (out / "gradescope" / name).mkdir(exist_ok=True)
         (out / "gradescope" / name / "results.json").write_text(json_text(gradescope_results(r)),
                                                                   encoding="utf-8")
+    write_class_report(out, results)                   # class_report.json and .html: one pass
