@@ -1,20 +1,23 @@
 """The ``rnngrade`` command.
 
     rnngrade grade PATH... [--out DIR] [--jobs N] [--json] [--config FILE] [--quiet]
+                   [--submitted-at FILE.csv] [--student ID]
 
 PATH is a .py or .ipynb submission, or a folder of them (nbgrader's
 submitted/<student>/<assignment>/ layout is recognised; links are never
 followed: autograder/discovery.py). Every submission gets a row. The exit
 status is 0 unless the command was misused (2: a PATH that does not exist,
 nothing to grade, a bad config) or the autograder itself failed on some
-submission (1).
+submission (1). With a due date in the config, scores carry the late
+penalty (autograder/late.py; times: autograder/submit_times.py); --student
+regrades one student in an earlier run's DIR (autograder/regrade.py).
 """
 
 import argparse
 import os
 import sys
 
-from . import batch, report
+from . import batch, late, report
 from .config import ConfigError, load_config
 from .grading import public
 from .textsafe import one_line
@@ -72,7 +75,34 @@ def _progress_printer(stream):
     return plain
 
 
+def _given_times(args, config, subs):
+    """The --submitted-at file's times (id -> datetime), or None without one."""
+    from .submit_times import TimesError, read_submitted_at
+    if args.submitted_at is None:
+        return None
+    if config.late.due is None:
+        raise TimesError("--submitted-at needs a due date (\"due\") in the assignment config")
+    return read_submitted_at(args.submitted_at, [s.student for s in subs])
+
+
+def _grade_all(args, config, subs, given, progress):
+    """Grade every submission (resuming from DIR's cache), apply the late penalty, write DIR."""
+    from .submit_times import submission_times
+    results = batch.grade_batch(subs, jobs=args.jobs, out_dir=args.out, limits=config.limits,
+                                progress=progress)
+    times = submission_times(subs, args.paths, given) if config.late.due is not None else None
+    results = late.Penalised(results, config.late, times)
+    if args.out:
+        report.write_outputs(args.out, results)
+    return results
+
+
 def cmd_grade(args):
+    from .regrade import RegradeError, regrade_student
+    from .submit_times import TimesError
+    if args.student is not None and not args.out:
+        _error("--student needs --out DIR: the folder of an earlier run, where that student's row is updated")
+        return 2
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -90,15 +120,22 @@ def cmd_grade(args):
         if sub.renamed:                                # the table shows the id, not the real name
             _error(sub.renamed)
     progress = None if args.quiet else _progress_printer(sys.stderr)
-    results = batch.grade_batch(subs, jobs=args.jobs, out_dir=args.out, limits=config.limits,
-                                progress=progress)
-    if args.out:
-        report.write_outputs(args.out, results)
+    try:
+        given = _given_times(args, config, subs)
+        if args.student is not None:
+            results = [regrade_student(args.out, subs, args.student, config, args.paths, given, progress)]
+        else:
+            results = _grade_all(args, config, subs, given, progress)
+    except (TimesError, RegradeError) as exc:
+        _error(exc)
+        return 2
     if args.json:
         batch.write_document(sys.stdout, (public(r) for r in results), report.json_text)
     else:
         print(report.table(results))
-        if args.out:
+        if args.student is not None:
+            print(f"updated {one_line(args.student)}'s row of {os.path.join(args.out, 'grades.csv')} and their files")
+        elif args.out:
             print(f"wrote {os.path.join(args.out, 'grades.csv')} and feedback for each student")
     return 1 if any(r.get("internal_error") for r in results) else 0
 
@@ -156,6 +193,11 @@ def build_parser():
     g.add_argument("--config", metavar="FILE", default=None,
                    help="assignment config with the sandbox limits (default: "
                         "assignments/rnn_gradients/assignment.json)")
+    g.add_argument("--submitted-at", metavar="FILE.csv", default=None,
+                   help="submission times (columns student,submitted_at: ISO 8601 with an offset) for the "
+                        "late penalty, where nbgrader's timestamp.txt is absent (else: the file's mtime)")
+    g.add_argument("--student", metavar="ID", default=None,
+                   help="regrade only this student and update their row and files in --out DIR in place")
     g.set_defaults(func=cmd_grade)
     s = sub.add_parser("similarity", help="pairwise similarity of the students' code (starter code removed)")
     s.add_argument("paths", nargs="+", metavar="PATH")
