@@ -36,7 +36,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import spec, submissions
+from autograder import public, spec, submissions
 from . import notebook
 from .fill import SourceIndex
 
@@ -200,7 +200,7 @@ def source_notebook(lang, source_path=None):
             cell.source = _answer_source(cell.source, model[role["name"]])
             cell.metadata["nbgrader"] = _meta(f"answer_{role['name']}", grade=True, solution=True,
                                               locked=False, points=ANSWER_POINTS)
-    student.metadata["rnngrade"] = {"lang": lang, "variant": "nbgrader-source"}
+    student.metadata["rnngrade"] = {"lang": lang, "variant": "nbgrader"}
     return student
 
 
@@ -231,15 +231,6 @@ def run_nbgrader(args, course, db_url=None, timeout=GENERATE_TIMEOUT):
     return done
 
 
-def _write_bundle(dest):
-    """The public checks beside the notebook (autograder.public, when present)."""
-    try:
-        from autograder.public import write_bundle
-    except ImportError:
-        return []
-    return list(write_bundle(dest))
-
-
 def build_nbgrader(lang, out_dir, source_path=None, log=None):
     """Write the nbgrader course folder of one language; returns the Paths
     written (config, source notebook, released notebook)."""
@@ -253,7 +244,7 @@ def build_nbgrader(lang, out_dir, source_path=None, log=None):
     config = out_dir / "nbgrader_config.py"
     config.write_text(config_text(lang), encoding="utf-8")
     written = [config, notebook.write(source_notebook(lang, source_path), source_dir / NOTEBOOK_NAME)]
-    _write_bundle(source_dir)
+    public.write_bundle(source_dir)                    # released with the notebook
     with tempfile.TemporaryDirectory(prefix="rnngrade-gradebook-") as tmp:
         run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"], out_dir,
                      db_url=f"sqlite:///{Path(tmp) / 'gradebook.db'}")
