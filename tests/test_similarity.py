@@ -28,7 +28,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import build
+from autograder import build, cli
 from autograder.similarity import DEFAULT_THRESHOLD, analyse, compare
 from autograder.similarity.code import joined, space_matmul, starter_code
 from autograder.submissions import stub_source, to_notebook
@@ -44,6 +44,12 @@ def run_cli(*args, env=None):
     """`rnngrade similarity` in a subprocess, as an instructor runs it."""
     return subprocess.run([sys.executable, "-m", "autograder.cli", "similarity", *map(str, args)],
                           capture_output=True, text=True, timeout=600, env=env)
+
+
+def main(capsys, *args):
+    """`rnngrade similarity` in this process (it only reads the files): (status, stderr)."""
+    status = cli.main(["similarity", *map(str, args)])
+    return status, capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------
@@ -256,6 +262,7 @@ def test_html_shows_flagged_pairs_side_by_side(class_run):
     assert "<mark>" in page and "zz_planted" in page
 
 
+@pytest.mark.slow
 def test_custom_threshold_and_same_json_whatever_the_hash_seed(tmp_path):
     """--threshold is used as given; Python's per-process hash salt changes nothing."""
     for p in CORRECT[:12] + [PLANTED]:
@@ -282,13 +289,13 @@ HOSTILE_CODE = PLANTED.read_text(encoding="utf-8") + ('\n\ndef rnn_step_forward(
                 '    return h_next, (x, h_prev, W_xh, W_hh, h_next, label)\n')
 
 
-def test_html_escapes_hostile_names_and_code(tmp_path):
+def test_html_escapes_hostile_names_and_code(tmp_path, capsys):
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "<img src=x onerror=alert(1)>.py").write_text(HOSTILE_CODE, encoding="utf-8")
     (folder / "<b>bold\u202e.py").write_text(HOSTILE_CODE, encoding="utf-8")
-    result = run_cli(folder, "--out", tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+    status, err = main(capsys, folder, "--out", tmp_path / "out")
+    assert status == 0, err
     document = json.loads((tmp_path / "out" / "similarity.json").read_text(encoding="ascii"))
     assert [r["flagged"] for r in document["pairs"]] == [True]
     page = (tmp_path / "out" / "similarity.html").read_text(encoding="utf-8")
@@ -298,7 +305,7 @@ def test_html_escapes_hostile_names_and_code(tmp_path):
     assert "\u202e" not in page and "\\u202e" in page
 
 
-def test_unreadable_and_odd_files_are_skipped(tmp_path):
+def test_unreadable_and_odd_files_are_skipped(tmp_path, capsys):
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "good_one.py").write_text(HOSTILE_CODE, encoding="utf-8")
@@ -309,8 +316,8 @@ def test_unreadable_and_odd_files_are_skipped(tmp_path):
     (folder / "latin1.py").write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
     (folder / "link.py").symlink_to(folder / "good_one.py")
     os.mkfifo(folder / "fifo.py")
-    result = run_cli(folder, "--out", tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+    status, err = main(capsys, folder, "--out", tmp_path / "out")
+    assert status == 0, err
     document = json.loads((tmp_path / "out" / "similarity.json").read_text(encoding="ascii"))
     skipped = {s["student"]: s["reason"] for s in document["skipped"]}
     assert set(skipped) == {"not_json", "empty", "binary", "latin1", "link", "fifo"}
@@ -354,16 +361,17 @@ def test_text_the_tokenizer_fails_on_is_skipped(monkeypatch):
     (("--threshold", "0"), "--threshold"),
     (("--threshold", "1.5"), "--threshold"),
 ])
-def test_usage_errors_exit_2(tmp_path, args, message):
+def test_usage_errors_exit_2(tmp_path, capsys, args, message):
     shutil.copy(PLANTED, tmp_path / "a.py")
-    result = run_cli(tmp_path, "--out", tmp_path / "out", *args)
-    assert result.returncode == 2 and message in result.stderr
+    status, err = main(capsys, tmp_path, "--out", tmp_path / "out", *args)
+    assert status == 2 and message in err
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_path_exits_2(tmp_path):
-    result = run_cli(tmp_path / "nowhere", "--out", tmp_path / "out")
-    assert result.returncode == 2 and "no such file" in result.stderr
+def test_missing_path_exits_2(tmp_path, capsys):
+    status, err = main(capsys, tmp_path / "nowhere", "--out", tmp_path / "out")
+    assert status == 2 and "no such file" in err
+    assert not (tmp_path / "out").exists()
 
 
 # ---------------------------------------------------------------------------
