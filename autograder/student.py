@@ -23,6 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# numpy's own comparison, taken when this module is imported: the sandbox's child
+# imports it before any submission loads, and a submission may replace
+# np.array_equal (tests/files/hostile/patch_numpy_allclose.py) to hide an in-place change.
+_array_equal = np.array_equal
+
 
 @dataclass
 class Outcome:
@@ -72,7 +77,7 @@ def changed_paths(before, after, path):
     if isinstance(before, np.ndarray):
         same = (isinstance(after, np.ndarray) and after.shape == before.shape
                 and after.dtype == before.dtype
-                and np.array_equal(after, before, equal_nan=before.dtype.kind in "fc"))
+                and _array_equal(after, before, equal_nan=before.dtype.kind in "fc"))
         return [] if same else [path]
     if isinstance(before, dict):
         out = []

@@ -312,3 +312,20 @@ def test_feedback_check_wants_clear_hidden_tests(tmp_path):
     assert feedback_check(course_config(tmp_path, None, False, {})) == ""
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
     assert "ClearHiddenTests" in feedback_check(course_config(tmp_path, None, False, {}))
+
+
+def test_patched_numpy_cannot_hide_an_in_place_change_in_the_sandbox(tmp_path):
+    """The child reports which arguments a call changed; numpy's comparison
+    it uses is taken before the submission loads, so the patch (which fooled
+    the in-place check before) hides nothing. Run only in the sandbox."""
+    import numpy as np
+    from autograder.sandbox import SandboxedStudent
+
+    code, patch = _sources()[PATCHED]
+    path = tmp_path / "patched.py"
+    path.write_text(patch + "\n\n" + code, encoding="utf-8")
+    grads = {"W": np.ones((2, 2)), "b": np.ones(2)}
+    with SandboxedStudent(path) as student:
+        assert student.load.ok
+        outcome = student.call("clip_grad_norm", grads, 0.5)
+    assert outcome.error is None and outcome.mutated
