@@ -152,8 +152,9 @@ def releases(tmp_path_factory):
     """{lang: release folder}, built once by the real otter assign (its own
     tests run: the solution notebook must earn every point)."""
     out = tmp_path_factory.mktemp("otter")
-    return {lang: Path(otter_release.build_otter(lang, out / lang / "otter")).parent.parent
-            for lang in ("en", "zh")}
+    for lang in ("en", "zh"):
+        otter_release.build_otter(lang, out / lang / "otter")
+    return {lang: out / lang / "otter" for lang in ("en", "zh")}
 
 
 def _student(release):
@@ -169,7 +170,9 @@ def test_the_release_has_otters_layout(releases, lang):
     assert not list((release / "autograder").glob("*-autograder_*.zip"))
     with zipfile.ZipFile(release / "autograder" / otter_release.ZIP_NAME) as z:
         names = set(z.namelist())
-    assert {"run_autograder", "setup.sh", "requirements.txt", "otter_config.json"} <= names
+        environment = z.read("environment.yml").decode()
+    assert {"run_autograder", "setup.sh", "environment.yml", "otter_config.json"} <= names
+    assert "python=3.11" in environment and "numpy>=2.0,<3" in environment   # our requirements
     assert {f"tests/{q}.py" for q in spec.QUESTION_IDS} <= names
     assert {"files/autograder/incell.py", "files/solutions/rnn.py"} <= names
     assert _student(release).metadata["otter"]["assignment_name"] == "rnn_gradients"
@@ -190,6 +193,16 @@ def test_the_student_release_holds_no_reference_code_and_no_hidden_test(releases
     for test in nb.metadata["otter"]["tests"].values():
         for suite in test["suites"]:
             assert all(not case["hidden"] for case in suite["cases"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_otters_student_cells_are_our_stubs(releases, lang):
+    """Is every function cell of otter's student notebook our stub, byte for byte?"""
+    ours = {c.id: c.source for c in build_notebooks(lang)["student"].cells
+            if c.metadata.get("rnngrade", {}).get("role") == "function"}
+    theirs = {c.id: c.source for c in _student(releases[lang]).cells if c.id in ours}
+    assert theirs == ours
 
 
 @pytest.mark.slow

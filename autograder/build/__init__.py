@@ -20,7 +20,7 @@ every language; function cells come from solutions/ at build time
 import tempfile
 from pathlib import Path
 
-from . import nbgrader_release, notebook, source
+from . import nbgrader_release, notebook, otter_release, source
 from .source import LANGUAGES, SourceError
 from .. import public
 
@@ -77,6 +77,7 @@ def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=No
             if log is not None:
                 log(f"wrote {path}")
         written += nbgrader_release.build_nbgrader(lang, out / lang / "nbgrader", source_path, log)
+        written += otter_release.build_otter(lang, out / lang / "otter", books, log=log)
     written += _gradescope(out, langs, log)
     return written
 

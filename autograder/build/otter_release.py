@@ -302,7 +302,8 @@ def build_otter(lang, out_dir, books=None, config_path=None, public=True, log=No
     - public: ship the rnn_checks bundle and the public tests
     - log: a function taking one line of progress, or None
 
-    Returns the Path of the autograder zip. Raises OtterConfigError for a bad
+    Returns the list of files written (the student folder, the autograder
+    folder, ZIP_NAME among them). Raises OtterConfigError for a bad
     config and OtterBuildFailed when otter assign fails (its tests included:
     the solution notebook must earn every point).
     """
@@ -324,5 +325,5 @@ def build_otter(lang, out_dir, books=None, config_path=None, public=True, log=No
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(result, out_dir)
     if log is not None:
-        log(f"wrote {out_dir} (otter assign)")
-    return out_dir / "autograder" / ZIP_NAME
+        log(f"wrote {out_dir / 'student'} and {out_dir / 'autograder' / ZIP_NAME} (otter assign)")
+    return sorted(p for p in out_dir.rglob("*") if p.is_file())
