@@ -9,6 +9,12 @@ the contract's order, with two kinds of case added to the layer checks:
 - cost.py: each backward at a size where backprop takes milliseconds and a
   numerical gradient minutes; missing its time limit costs the function
   all its points.
+
+Which cases run, and where the expected values come from, is the active
+oracle.Mode: by default the hidden profile and the answer key (hidden.py,
+the only module that imports ``solutions``); the public checks
+(autograder/public) run this same code under profile.PUBLIC with the
+answer key's outputs replayed from recorded data.
 """
 
 from ..spec import FUNCTIONS
