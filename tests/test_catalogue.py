@@ -322,11 +322,22 @@ def _by_id(grade):
     return {q.id: q for q in grade.questions}
 
 
+def assert_every_lost_point_is_explained(grade):
+    """A function that lost points says why: a finding under its head line
+    that is more than a hint (students are never surprised)."""
+    for name, f in grade.functions.items():
+        if f.score < f.max_score:
+            reasons = [line for line in f.feedback[1:] if line.strip() and not line.startswith("Hint:")]
+            assert reasons, f"{name} lost {f.max_score - f.score} points without a message: {f.feedback}"
+
+
 @pytest.mark.parametrize("path", BUGS, ids=lambda p: p.stem)
 def test_bug_is_caught_on_its_question_with_its_hint(path):
     """Does the bug cost points where it lives, say why, and cost nothing elsewhere?"""
     header = read_header(path)
-    questions = _by_id(_grade(compose(path)))
+    grade = _grade(compose(path))
+    assert_every_lost_point_is_explained(grade)
+    questions = _by_id(grade)
     for qid in header.expect:
         q = questions[qid]
         assert q.score < q.max_score, f"{qid} kept full marks; feedback: {q.feedback}"
@@ -351,7 +362,15 @@ def test_reference_gets_full_marks():
     assert grade.score == grade.max_score == spec.MAX_SCORE
 
 
+# (tests/files/not_backprop/ is graded in the sandbox only: in this process
+# nothing stops its minutes-long numerical gradients; test_cost.py has it.)
+@pytest.mark.parametrize("path", sorted((FILES / "penalised").glob("*.py")), ids=lambda p: p.stem)
+def test_penalised_variants_explain_every_lost_point(path):
+    assert_every_lost_point_is_explained(_grade(compose(path)))
+
+
 def test_stub_gets_zero_on_every_question():
     grade = _grade(stub_source())
+    assert_every_lost_point_is_explained(grade)
     assert {q.id: q.score for q in grade.questions} == {qid: 0 for qid in spec.QUESTION_IDS}
     assert grade.score == 0
