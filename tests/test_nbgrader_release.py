@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 from autograder import spec, submissions
+from autograder import build
 from autograder.build import build_notebooks, notebook, source
 from autograder.build import nbgrader_release as release
 from autograder.build.fill import defined_functions, fill_notebook
@@ -66,6 +67,17 @@ def test_source_cells_carry_nbgrader_metadata(sources, lang):
     answers = [c for c in nb.cells if _nb_role(c) == "answer"]
     assert answers and all(c.metadata["nbgrader"]["points"] == release.ANSWER_POINTS
                            and c.metadata["nbgrader"]["solution"] for c in answers)
+
+
+def test_a_question_without_a_check_cell_is_refused(tmp_path):
+    """nbgrader needs one test cell per question: a source without q3's
+    check block stops the build with a message naming q3."""
+    text = build.DEFAULT_SOURCE.read_text(encoding="utf-8")
+    assert text.count("<!-- check q3 -->\n") == 1
+    broken = tmp_path / "rnn_gradients.md"
+    broken.write_text(text.replace("<!-- check q3 -->\n", ""), encoding="utf-8")
+    with pytest.raises(source.SourceError, match="q3 has 0 check cells"):
+        release.source_notebook("en", broken)
 
 
 def test_hidden_tests_end_with_the_points_earned(sources):
@@ -125,14 +137,15 @@ def test_fill_leaves_uncovered_stubs():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """{lang: course folder} built by build_nbgrader, plus a second en build."""
+    """{lang: course folder} built by build_nbgrader, and the en course
+    folder of a second build by `rnngrade build`'s function."""
     out = tmp_path_factory.mktemp("nbgrader")
     folders = {lang: out / lang / "nbgrader" for lang in source.LANGUAGES}
     for lang, folder in folders.items():
         release.build_nbgrader(lang, folder)
-    again = out / "again"
-    release.build_nbgrader("en", again)
-    return folders, again
+    again = tmp_path_factory.mktemp("again")
+    build.build(again, langs=("en",), execute=False)
+    return folders, again / "en" / "nbgrader"
 
 
 def _release_nb(folder):
@@ -145,6 +158,8 @@ def _files(folder):
 
 @pytest.mark.slow
 def test_the_build_is_byte_reproducible_and_has_no_gradebook(built):
+    """Does `rnngrade build` write the same bytes as build_nbgrader, the
+    bundle released, and no gradebook or log in the course folder?"""
     folders, again = built
     first = _files(folders["en"])
     assert first == _files(again)

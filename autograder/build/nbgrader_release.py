@@ -37,7 +37,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import public, spec, submissions
-from . import notebook
+from . import notebook, source
 from .fill import SourceIndex
 
 ASSIGNMENT = "rnn_gradients"
@@ -139,9 +139,6 @@ def test_cell_source(qid, visible):
             "### END HIDDEN TESTS")
 
 
-FALLBACK_CHECK = 'from rnn_checks import check\ncheck("{qid}", globals());'
-
-
 def _answer_source(prompt_cell_text, model_answer):
     """A written answer cell: the prompt's label, then the model answer as
     the solution region (the release shows the label and TEXT_STUB)."""
@@ -149,28 +146,14 @@ def _answer_source(prompt_cell_text, model_answer):
     return f"{label}\n### BEGIN SOLUTION\n{model_answer.strip()}\n### END SOLUTION"
 
 
-def _new_test_cell(qid):
-    import nbformat
-    cell = nbformat.v4.new_code_cell(FALLBACK_CHECK.format(qid=qid))
-    cell.id = f"check-{qid}"
-    cell.metadata["rnngrade"] = {"role": "check", "question": qid}
-    return cell
-
-
-def _with_check_cells(cells):
-    """The cells with one check cell per question (the notebook's own, else
-    one added after the question's last function cell)."""
-    have = {c.metadata.get("rnngrade", {}).get("question") for c in cells
-            if c.metadata.get("rnngrade", {}).get("role") == "check"}
-    out = list(cells)
+def _check_questions(cells):
+    """Every question has exactly one check cell (it becomes the test cell)."""
+    found = [c.metadata["rnngrade"].get("question") for c in cells
+             if c.metadata.get("rnngrade", {}).get("role") == "check"]
     for qid in spec.QUESTION_IDS:
-        if qid in have:
-            continue
-        last = max(i for i, c in enumerate(out)
-                   if c.metadata.get("rnngrade", {}).get("role") == "function"
-                   and c.metadata["rnngrade"].get("question") == qid)
-        out.insert(last + 1, _new_test_cell(qid))
-    return out
+        if found.count(qid) != 1:
+            raise source.SourceError(f"question {qid} has {found.count(qid)} check cells in the "
+                                     "notebook source; nbgrader's test cell needs exactly one")
 
 
 def source_notebook(lang, source_path=None):
@@ -184,7 +167,7 @@ def source_notebook(lang, source_path=None):
              if c.metadata.get("rnngrade", {}).get("role") == "answer"}
     points = {q.id: sum(q.points.values()) for q in spec.QUESTIONS}
     index, cells = _extras_index()
-    student.cells = _with_check_cells(student.cells)
+    _check_questions(student.cells)
     for cell in student.cells:
         role = cell.metadata.get("rnngrade", {})
         if role.get("role") == "function":
