@@ -60,8 +60,12 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 c = get_config()  # noqa: F821 (nbgrader provides it)
 
+# The hidden tests call autograder.incell: run nbgrader from the environment
+# rnngrade is installed in (its bin folder on PATH: nbgrader runs alembic),
+# so the grading kernel can import it. They share the student's kernel and
+# can be fooled; `rnngrade grade` grades in a sandbox.
+
 c.CourseDirectory.course_id = "{course}"
-c.CourseDirectory.root = "."
 
 # A written answer's placeholder in the release.
 c.ClearSolutions.text_stub = {text_stub!r}
@@ -69,9 +73,10 @@ c.ClearSolutions.text_stub = {text_stub!r}
 # A hidden test cell grades a whole question; a busy machine is slow.
 c.Execute.timeout = 600
 
-# nbgrader zeroes a test cell that wrote to stderr. The hidden tests silence
-# warnings; a warning line the student's own code printed still costs
-# nothing: the points are the hidden test's output.
+# nbgrader zeroes a test cell that wrote to stderr. The checks silence
+# warnings; a warning line the student's own code printed anyway is removed
+# from the autograded notebook and costs nothing: the points are the hidden
+# test's output.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\\w*Warning"
 
