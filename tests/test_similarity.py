@@ -178,6 +178,29 @@ def test_hand_disguised_copy_is_flagged_and_its_original_only(corpus):
     assert flagged == [(PLANTED_OF, "planted")]
 
 
+def test_pair_lookup_gives_copydetects_results(corpus):
+    """compare.compare finds shared fingerprints with array lookups instead of
+    copydetect's per-hash loop: same shares and same regions as compare_files."""
+    from copydetect import compare_files
+
+    names = sorted(corpus)[::3] + [PLANTED_OF]
+    codes = {name: corpus[name] for name in names}
+    codes["planted"] = code_of(PLANTED)
+    prints = compare.fingerprints(codes, compare.boilerplate_hashes(starter_code()))
+    found = {(p.a, p.b): p for p in compare.compare(prints)}
+    assert len(found) > 20
+    ids = sorted(prints)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            _, shares, slices = compare_files(prints[a], prints[b])
+            if (a, b) not in found:
+                assert shares == (0, 0)
+                continue
+            pair = found[(a, b)]
+            assert (pair.share_a, pair.share_b) == pytest.approx(shares, abs=1e-12)
+            assert np.array_equal(pair.slices_a, slices[0]) and np.array_equal(pair.slices_b, slices[1])
+
+
 def test_glued_matmul_is_spaced_but_decorators_are_not():
     assert space_matmul("@cache\ndef f(a, b):\n    return a@b.T @c\n") == \
         "@cache\ndef f(a, b):\n    return a@ b.T @ c\n"
