@@ -93,6 +93,7 @@ def expected(built, tmp_path_factory):
     for student, nb in built[1].items():
         notebook.write(nb, loose / f"{student}.ipynb")
     done = rnngrade("grade", str(loose), "--json", "--quiet", "--jobs", "2")
+    assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)["submissions"]
     return {r["student"]: (r["score"], {q["id"]: q["score"] for q in r["questions"]},
                            {q["id"]: q["feedback"] for q in r["questions"]}) for r in rows}
@@ -195,6 +196,19 @@ def test_every_autograded_test_cell_holds_our_feedback_and_score(sqlite_course):
 
 
 @pytest.mark.slow
+def test_execute_runs_nbgrader_kernel_but_keeps_the_sandbox_scores(built, expected, tmp_path):
+    """--execute: nbgrader's Execute runs the notebooks (the hostile cell in
+    its kernel, a subprocess), yet the recorded scores are the sandbox's."""
+    course = make_course(built, tmp_path / "course", (TWIN, PATCHED))
+    done = rnngrade("nbgrader", A, "--course", str(course), "--execute", "--jobs", "2", "--quiet")
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = exported(course)
+    assert float(rows[PATCHED]["score"]) == pytest.approx(expected[PATCHED][0])
+    assert float(rows[PATCHED]["score"]) <= float(rows[TWIN]["score"])
+    ran = nbformat.read(course / "autograded" / PATCHED / A / release.NOTEBOOK_NAME, 4)
+    assert any(c.cell_type == "code" and c.execution_count for c in ran.cells)     # the kernel did run
+
+@pytest.mark.slow
 def test_a_linked_student_folder_is_not_followed(built, tmp_path):
     """A student folder that is a symbolic link is neither graded nor given
     to nbgrader; the command says so and exits 1."""
@@ -225,6 +239,18 @@ def _pg_bin():
     return found[-1].parent if found else None
 
 
+def _server_home(user):
+    """A new folder for the server's data, in a temporary folder the server's
+    user can reach (/tmp may be closed to other users), or None."""
+    for base in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
+        if user is None or (os.path.isdir(base) and os.stat(base).st_mode & 0o001):
+            home = Path(tempfile.mkdtemp(prefix="rnngrade-pg-", dir=base))
+            if user:
+                shutil.chown(home, user)
+            return home
+    return None
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -245,14 +271,15 @@ def postgres():
         except KeyError:
             pytest.skip("running as root and there is no `postgres` user to run the server")
         user = "postgres"
-    home = Path(tempfile.mkdtemp(prefix="rnngrade-pg-"))
-    if user:
-        shutil.chown(home, user)
+    home = _server_home(user)
+    if home is None:
+        pytest.skip("no temporary folder the `postgres` user can reach (tried $TMPDIR, /var/tmp, /dev/shm)")
     data, port = home / "data", _free_port()
 
     def run(*cmd):
-        return subprocess.run([str(bindir / cmd[0]), *cmd[1:]], user=user, check=True, capture_output=True,
-                              text=True, timeout=600)
+        done = subprocess.run([str(bindir / cmd[0]), *cmd[1:]], user=user, capture_output=True, text=True,
+                              timeout=600, cwd=home)
+        assert done.returncode == 0, f"{cmd[0]} failed: {done.stdout}{done.stderr}"
 
     try:
         run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
@@ -263,7 +290,7 @@ def postgres():
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                           user=user, capture_output=True, timeout=600)
+                           user=user, capture_output=True, timeout=600, cwd=home)
         shutil.rmtree(home, ignore_errors=True)
 
 
