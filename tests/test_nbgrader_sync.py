@@ -208,6 +208,29 @@ def test_execute_runs_nbgrader_kernel_but_keeps_the_sandbox_scores(built, expect
     ran = nbformat.read(course / "autograded" / PATCHED / A / release.NOTEBOOK_NAME, 4)
     assert any(c.cell_type == "code" and c.execution_count for c in ran.cells)     # the kernel did run
 
+
+@pytest.mark.slow
+def test_a_rerun_keeps_a_graders_manual_score(built, expected, tmp_path):
+    """A grader's manual score on a test cell survives a rerun (flagged for
+    review); the other cells keep the sandbox's scores."""
+    from nbgrader.api import Gradebook
+    course = make_course(built, tmp_path / "course", (FEEDBACK_BUG,))
+    db_url = f"sqlite:///{course / 'gradebook.db'}"
+    for _ in range(2):
+        done = rnngrade("nbgrader", A, "--course", str(course), "--jobs", "1", "--quiet")
+        assert done.returncode == 0, done.stdout + done.stderr
+        with Gradebook(db_url) as gb:
+            grade = gb.find_grade("test_q0", NB, A, FEEDBACK_BUG)
+            if grade.manual_score is None:
+                grade.manual_score = 1.0
+                gb.db.commit()
+    with Gradebook(db_url) as gb:
+        grades = {g.name: g for g in gb.find_submission_notebook(NB, A, FEEDBACK_BUG).grades}
+        assert (grades["test_q0"].manual_score, grades["test_q0"].needs_manual_grade) == (1.0, True)
+        assert grades["test_q0"].auto_score == expected[FEEDBACK_BUG][1]["q0"]
+        assert {q: grades[f"test_{q}"].score for q in spec.QUESTION_IDS[1:]} == \
+            {q: expected[FEEDBACK_BUG][1][q] for q in spec.QUESTION_IDS[1:]}
+
 @pytest.mark.slow
 def test_a_linked_student_folder_is_not_followed(built, tmp_path):
     """A student folder that is a symbolic link is neither graded nor given
