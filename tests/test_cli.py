@@ -108,7 +108,8 @@ def test_out_folder_has_grades_feedback_and_gradescope_results_and_resumes(class
         table = list(csv.DictReader(f))
     assert [r["student"] for r in table] == sorted(r["student"] for r in table)
     assert list(table[0]) == ["student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score",
-                              "status", "reason"]
+                              "status", "reason", "submitted_at", "time_source"]
+    assert {r["time_source"] for r in table} == {""}           # no due date: no time recorded
     for student in ("ada", "stub", "broken"):
         assert (out / "feedback" / f"{student}.md").read_text().startswith(f"# Feedback for {student}")
         assert "<svg" in (out / "feedback" / "ada.html").read_text()

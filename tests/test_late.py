@@ -240,8 +240,10 @@ def late_row():
 def test_grades_csv_has_the_spec_columns_and_the_points_taken_off():
     rows = list(csv.DictReader(io.StringIO(grades_csv([late_row(), apply(result("ada", 90.0), LatePolicy())]))))
     assert list(rows[0]) == ["student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score",
-                             "status", "reason"]
+                             "status", "reason", "submitted_at", "time_source"]
     assert [(r["raw_score"], r["late_penalty"], r["score"]) for r in rows] == [("80", "16", "64"), ("90", "0", "90")]
+    assert [(r["submitted_at"], r["time_source"]) for r in rows] == [
+        ("2026-12-02T17:00:00+00:00", "timestamp.txt"), ("", "")]
 
 
 def test_feedback_explains_the_penalty_in_every_format():
@@ -261,3 +263,4 @@ def test_feedback_explains_the_penalty_in_every_format():
     assert any("your extension of 48 hours" in x for x in lines) and lines[-1] == "On time: no late penalty."
     assert late.late_lines(apply(result(), LatePolicy())) == []
     assert "late" not in feedback_markdown(apply(result(), LatePolicy())).lower()
+

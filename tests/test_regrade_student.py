@@ -91,8 +91,10 @@ def test_grades_csv_carries_the_penalty_and_grades_json_says_where_each_time_cam
     out = graded / "out"
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         header = next(csv.reader(f))
-    assert header == ["student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score", "status", "reason"]
+    assert header == ["student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score", "status", "reason",
+                      "submitted_at", "time_source"]
     rows = rows_of(out)
+    assert rows["dee"]["time_source"] == "mtime" and rows["dee"]["submitted_at"]
     for r in rows.values():
         assert float(r["raw_score"]) - float(r["late_penalty"]) == pytest.approx(float(r["score"]), abs=1e-9)
     fraction = {s: float(r["late_penalty"]) / float(r["raw_score"]) for s, r in rows.items() if float(r["raw_score"])}

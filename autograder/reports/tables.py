@@ -77,12 +77,17 @@ def table(results):
     return "\n".join(out)
 
 
-GRADES_COLUMNS = ("student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score", "status", "reason")
+# SPEC.md's columns, then when and how the submission time was known (empty
+# without a due date): the issue asks grades.csv to say which source gave it.
+GRADES_COLUMNS = ("student", *QUESTION_IDS, "raw_score", "late_penalty", "score", "max_score", "status", "reason",
+                  "submitted_at", "time_source")
 
 
 def grades_csv(results):
     """grades.csv (SPEC.md): student, q0..q6, raw_score, late_penalty (the points taken
-    off, so raw_score - late_penalty = score), score, max_score, status, reason."""
+    off, so raw_score - late_penalty = score), score, max_score, status, reason; then
+    submitted_at and time_source ("timestamp.txt", "--submitted-at" or "mtime"),
+    empty when the assignment has no due date."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(GRADES_COLUMNS)
@@ -96,7 +101,8 @@ def grades_row(r):
     return ([csv_cell(r["student"])] + [number(_qscore(r, q)) for q in QUESTION_IDS]
             + [number(r.get("raw_score", r["score"])), number(r.get("late_penalty", 0.0)),
                number(r["score"]), number(r["max_score"]), csv_cell(r["status"]),
-               csv_cell(one_line(r.get("reason", ""), CSV_REASON_LIMIT))])
+               csv_cell(one_line(r.get("reason", ""), CSV_REASON_LIMIT)),
+               csv_cell(r.get("submitted_at", "")), csv_cell(r.get("time_source", ""))])
 
 
 def index_csv(names):
