@@ -315,6 +315,8 @@ def test_nbgrader_scores_equal_rnngrade_per_question(graded):
             assert nb[student][f"test_{qid}"][0] == pytest.approx(rg[student][qid], abs=0.01), (student, qid)
     for bug in BUGS:                                 # the comparison is not between full marks only
         assert sum(rg[bug].values()) < spec.MAX_SCORE
+    partial = [(s, gid) for s in nb for gid, (score, most) in nb[s].items() if 0 < score < most]
+    assert partial                                   # nbgrader took a partial score from a cell
 
 
 @pytest.mark.slow
