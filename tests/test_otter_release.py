@@ -321,6 +321,29 @@ def test_per_question_maxima_equal_rnngrades(graded):
 
 
 @pytest.mark.slow
+def test_the_hidden_tests_use_the_package_shipped_in_the_zip(releases, tmp_path):
+    """Does otter run grade with the zip's own copy of autograder (as on Gradescope,
+    where nothing else provides it)? A copy of the zip whose incell fails every
+    function gives the answer key zero (the unmodified zip gives it full marks:
+    test_otter_gives_the_answer_key_full_marks_and_the_untouched_notebook_zero)."""
+    release = releases["en"]
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(release / "autograder" / otter_release.ZIP_NAME) as zin, \
+            zipfile.ZipFile(broken, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "files/autograder/incell.py":
+                data += b"\n\ndef function_passed(name, namespace):\n    return False\n"
+            zout.writestr(zin.getinfo(name), data)
+    key = tmp_path / "key" / NAME
+    key.parent.mkdir()
+    nbformat.write(fill_notebook(_student(release), submissions.reference_source()), key)
+    scores = _otter_run(broken, key, tmp_path / "out")
+    assert set(scores) == set(spec.QUESTION_IDS)
+    assert all(score == 0 for score, _ in scores.values())
+
+
+@pytest.mark.slow
 def test_buggy_submissions_lose_points_on_the_same_questions(graded):
     """Do otter and rnngrade take points on the same questions, otter never giving more?"""
     for name in BUG_FILES:
