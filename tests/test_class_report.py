@@ -27,7 +27,7 @@ import pytest
 from autograder.grading import error_grade
 from autograder.reports import class_report
 from autograder.reports.tables import json_text
-from autograder.spec import QUESTION_IDS
+from autograder.spec import FUNCTIONS, QUESTION_IDS
 from autograder.submissions import compose, reference_source, stub_source, to_notebook, write_notebook
 
 FILES = Path(__file__).parent / "files"
@@ -76,8 +76,9 @@ def test_counts_follow_from_how_the_class_was_made(graded_class):
     assert "dW_hh" in transposed["finding"] and "cases" not in transposed["finding"]
     (rev,) = _mistakes(report, "gradient_norms_through_time", "norms[t]")
     assert rev["students"] == 1
-    stub_rows = [m for m in report["mistakes"] if "not implemented" in m["finding"]]
-    assert len(stub_rows) == 19 and all(m["students"] == 1 and m["hint"] == "" for m in stub_rows)
+    stub_rows = [m for m in report["mistakes"] if "NotImplementedError" in m["finding"]]    # the stub's
+    assert sorted(m["function"] for m in stub_rows) == sorted(FUNCTIONS)
+    assert all(m["students"] == 1 and m["hint"] == "" for m in stub_rows)
     counts = [m["students"] for m in report["mistakes"]]
     assert counts == sorted(counts, reverse=True)
     # no row for what the correct students did: every mistake is someone's lost points
@@ -193,6 +194,17 @@ def test_finding_text_keeps_what_the_mistake_is():
                                      "(in 1 case, e.g. saturated: pre-activations up to about +-1e3)") == \
         "`rnn_step_backward` is also wrong when the pre-activations are large"
     assert class_report.finding_text("`f` raised ValueError: x\ny") == "`f` raised ValueError: x\\ny"
+    assert class_report.finding_text("`rnn_backward` matches ...: fix that first (in 5 cases, e.g. N=2 T=3)") == \
+        "`rnn_backward` matches ...: fix that first"
+
+
+def test_a_mistake_caused_by_another_function_says_so():
+    follow_on = ("`rnn_backward` matches what your `rnn_step_backward` gives when chained over time, so it is "
+                 "off only because `rnn_step_backward` is: fix that first; it keeps part of its points")
+    r = _result("s", 90, [("rnn_backward", ["`dW_hh` is wrong (in 6 of 9 cases, e.g. N=2)",
+                                            f"{follow_on} (in 5 cases, e.g. N=2)"])])
+    (row,) = class_report.summarise([r])["mistakes"]
+    assert row["finding"] == follow_on and row["hint"] == ""
 
 
 def test_histogram_bins_and_full_marks():

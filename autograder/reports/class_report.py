@@ -34,9 +34,10 @@ not be graded counts as 0, as in grades.csv):
              "unplottable": int,            # ... with a norm that is 0, negative or not finite
              "median": [T], "q25": [T], "q75": [T]}   # over the positive norms at each t (null: none)
 
-A "finding" is the first line of a function's feedback that lost points,
-with the case counts and measured errors taken out, so that one bug in k
-students gives one entry with "students": k. Ids, reasons and findings may
+A "finding" is the first line of a function's feedback that lost points
+(or the line saying it is wrong only because another function is), with the
+case counts and measured errors taken out, so that one bug in k students
+gives one entry with "students": k. Ids, reasons and findings may
 hold text from a submission: the JSON is written with ``tables.json_text``
 (controls escaped); the HTML escapes everything after ``textsafe`` made
 control characters visible, and its Content-Security-Policy (that of the
@@ -58,10 +59,11 @@ from .tables import json_text
 BINS = 10                      # histogram bins per question
 MISTAKES_SHOWN = 40            # rows of the mistakes table in the HTML (the JSON has them all)
 HINT_PREFIX = "Hint: "
+FOLLOW_ON = "keeps part of its points"      # the checks' words for "wrong only because another function is"
 _YOURS = re.compile(r"yours, W_hh = (\S+) Q")
 _EXPECTED = re.compile(r"expected, rate (\S+)")
 # What varies between students with the same bug: how many cases, which one, how far off.
-_CASES = re.compile(r" \(in (?:\d+ of \d+ cases|1 case)(?:, e\.g\. .*)?\)$")
+_CASES = re.compile(r" \(in \d+ (?:of \d+ )?cases?(?:, e\.g\. .*)?\)$")
 _MEASURED = re.compile(r": max relative error \S+ \(tolerance \S+\)")
 
 
@@ -189,6 +191,7 @@ def _mistakes_of(result):
         lines = list(f["findings"])
         hints = [line[len(HINT_PREFIX):] for line in lines if line.startswith(HINT_PREFIX)]
         found = [line for line in lines if not line.startswith(HINT_PREFIX)]
+        found = [line for line in found if FOLLOW_ON in line] + found     # "wrong only because X is" first
         finding = finding_text(found[0]) if found else one_line(f["head"], LINE_LIMIT)
         keys.update((f["function"], finding, one_line(h, LINE_LIMIT)) for h in hints or [""])
     return keys
