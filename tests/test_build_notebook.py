@@ -346,8 +346,8 @@ def test_the_build_is_byte_reproducible(built_twice):
     assert len(bundles) >= 4 * 20
     for path in written + bundles:
         assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
-    assert {p.relative_to(second) for p in by_function if "rnn_checks" in p.parts} \
-        == {p.relative_to(first) for p in bundles}
+    beside = {p.relative_to(first) for p in bundles if p.relative_to(first).parts[1] in build.VARIANTS}
+    assert {p.relative_to(second) for p in by_function if "rnn_checks" in p.parts} >= beside
 
 
 @pytest.mark.slow
