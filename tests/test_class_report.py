@@ -76,9 +76,9 @@ def test_counts_follow_from_how_the_class_was_made(graded_class):
     assert "dW_hh" in transposed["finding"] and "cases" not in transposed["finding"]
     (rev,) = _mistakes(report, "gradient_norms_through_time", "norms[t]")
     assert rev["students"] == 1
-    stub_rows = [m for m in report["mistakes"] if "NotImplementedError" in m["finding"]]    # the stub's
-    assert sorted(m["function"] for m in stub_rows) == sorted(FUNCTIONS)
-    assert all(m["students"] == 1 and m["hint"] == "" for m in stub_rows)
+    # the stub wrote nothing: every function is listed once as not written yet, none as a mistake
+    assert {u["function"]: u["students"] for u in report["unfinished"]} == {f: 1 for f in FUNCTIONS}
+    assert not any("NotImplementedError" in m["finding"] for m in report["mistakes"])
     counts = [m["students"] for m in report["mistakes"]]
     assert counts == sorted(counts, reverse=True)
     # no row for what the correct students did: every mistake is someone's lost points
@@ -187,6 +187,18 @@ def test_one_mistake_in_k_students_is_one_row_whatever_their_numbers():
     (row,) = class_report.summarise(iter(results))["mistakes"]
     assert row == {"function": "rnn_step_backward", "question": "q1",
                    "finding": "`dW_hh` is wrong; it looks transposed", "hint": "transposed.", "students": 3}
+
+
+def test_functions_not_written_yet_are_counted_apart_from_mistakes():
+    missing = [("rnn_step_forward", ["`rnn_step_forward` is not defined: define it with the name and arguments"]),
+               ("rnn_step_backward", ["could not test `rnn_step_backward`: `rnn_step_forward` is not defined "
+                                      "(in 8 cases, e.g. N=2)"])]
+    stub = [("rnn_step_forward", ["`rnn_step_forward` is not implemented yet (it raises NotImplementedError)"])]
+    wrong = [("rnn_step_forward", ["`h_next` is wrong (in 2 of 8 cases, e.g. N=2)", "Hint: tanh."])]
+    summary = class_report.summarise([_result("a", 0, missing), _result("b", 0, stub), _result("c", 50, wrong)])
+    assert summary["unfinished"] == [{"function": "rnn_step_forward", "question": "q1", "students": 2},
+                                     {"function": "rnn_step_backward", "question": "q1", "students": 1}]
+    assert [(m["finding"], m["students"]) for m in summary["mistakes"]] == [("`h_next` is wrong", 1)]
 
 
 def test_finding_text_keeps_what_the_mistake_is():

@@ -20,6 +20,8 @@ not be graded counts as 0, as in grades.csv):
                    "finding": str,          # what went wrong, without the student's numbers
                    "hint": str,             # the bug catalogue's hint ("" when it gave none)
                    "students": int}, ...],  # how many students; most frequent first
+     "unfinished": [{"function": str, "question": "q1",  # functions not written yet (not defined,
+                     "students": int}, ...],               # or raising NotImplementedError): not mistakes
      "ungraded": [{"student": id, "reason": str}, ...],   # status "error", in the batch's order
      "curves": {"0.6": CURVE, "1.25": CURVE}}              # one per W_hh scale a (W_hh = a Q)
 
@@ -53,18 +55,22 @@ from pathlib import Path
 
 from ..spec import GRADIENT_TOL, QUESTIONS, question_of
 from ..textsafe import one_line
-from .feedback import ID_LIMIT, LINE_LIMIT, REASON_LABEL, reason
+from .feedback import ID_LIMIT, LINE_LIMIT, reason
 from .tables import json_text
 
 BINS = 10                      # histogram bins per question
 MISTAKES_SHOWN = 40            # rows of the mistakes table in the HTML (the JSON has them all)
 HINT_PREFIX = "Hint: "
+UNGRADED_LABEL = "Each got a zero row. The reasons may quote the submission's own messages:"
 FOLLOW_ON = "keeps part of its points"      # the checks' words for "wrong only because another function is"
 _YOURS = re.compile(r"yours, W_hh = (\S+) Q")
 _EXPECTED = re.compile(r"expected, rate (\S+)")
 # What varies between students with the same bug: how many cases, which one, how far off.
 _CASES = re.compile(r" \(in \d+ (?:of \d+ )?cases?(?:, e\.g\. .*)?\)$")
 _MEASURED = re.compile(r": max relative error \S+ \(tolerance \S+\)")
+# The grader's words for a function not written yet (grading.explain, the checks' "could not test").
+_UNFINISHED = re.compile(r"`\w+` is not (?:defined|implemented yet)\b"
+                         r"|could not test `\w+`: `\w+` (?:is not defined|raised NotImplementedError)")
 
 
 # -- one pass over the results ------------------------------------------------
@@ -182,25 +188,30 @@ def finding_text(line):
 
 
 def _mistakes_of(result):
-    """{(function, finding, hint)} of one result: each function that lost points gives its
-    first finding once per catalogue hint (or once, with no hint)."""
-    keys = set()
+    """({(function, finding, hint)}, {unfinished functions}) of one result: each function
+    that lost points gives its first finding once per catalogue hint (or once, with no
+    hint), unless it is not written yet (not defined, or it or what it needs raises
+    NotImplementedError)."""
+    keys, unfinished = set(), set()
     for f in result.get("functions", ()):
         if f["score"] >= f["max_score"]:
             continue
         lines = list(f["findings"])
         hints = [line[len(HINT_PREFIX):] for line in lines if line.startswith(HINT_PREFIX)]
         found = [line for line in lines if not line.startswith(HINT_PREFIX)]
+        if found and _UNFINISHED.match(found[0]):
+            unfinished.add(f["function"])
+            continue
         found = [line for line in found if FOLLOW_ON in line] + found     # "wrong only because X is" first
         finding = finding_text(found[0]) if found else one_line(f["head"], LINE_LIMIT)
         keys.update((f["function"], finding, one_line(h, LINE_LIMIT)) for h in hints or [""])
-    return keys
+    return keys, unfinished
 
 
 def summarise(results):
     """The class report's document (see the module docstring), reading ``results`` once."""
     questions = {q.id: _Scores(sum(q.points.values())) for q in QUESTIONS}
-    total, curves, mistakes, ungraded = None, _Curves(), Counter(), []
+    total, curves, mistakes, unfinished, ungraded = None, _Curves(), Counter(), Counter(), []
     n = graded = 0
     for r in results:
         n += 1
@@ -213,15 +224,19 @@ def summarise(results):
             graded += 1
         else:
             ungraded.append({"student": r["student"], "reason": reason(r)})
-        mistakes.update(_mistakes_of(r))
+        keys, unwritten = _mistakes_of(r)
+        mistakes.update(keys)
+        unfinished.update(unwritten)
         curves.add(r.get("curves"))
     total = total or _Scores(sum(sum(q.points.values()) for q in QUESTIONS))
     order = {f: i for i, f in enumerate(f for q in QUESTIONS for f in q.points)}
     ranked = sorted(mistakes.items(), key=lambda kv: (-kv[1], order.get(kv[0][0], len(order)), kv[0]))
+    left = sorted(unfinished.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0]))
     return {"n_students": n, "n_graded": graded, "total": total.summary(),
             "questions": [{"id": q.id, "title": q.title, **questions[q.id].summary()} for q in QUESTIONS],
             "mistakes": [{"function": f, "question": _question(f), "finding": finding, "hint": hint,
                           "students": count} for (f, finding, hint), count in ranked],
+            "unfinished": [{"function": f, "question": _question(f), "students": count} for f, count in left],
             "ungraded": ungraded, "curves": curves.summary()}
 
 
@@ -319,11 +334,24 @@ def _mistakes_section(summary):
     return out
 
 
+def _unfinished_section(summary):
+    rows = summary["unfinished"]
+    if not rows:
+        return []
+    out = ["<h2>Functions not written yet</h2>",
+           "<p>Not defined, or raising NotImplementedError (the stub's), in the graded submissions; "
+           "these are not counted as mistakes above.</p>",
+           "<table><tr><th class=\"n\">students</th><th>function</th></tr>"]
+    out += [f"<tr><td class=\"n\">{u['students']}</td><td><code>{html.escape(u['function'])}</code> "
+            f"({html.escape(u['question'])})</td></tr>" for u in rows]
+    return out + ["</table>"]
+
+
 def _ungraded_section(summary):
     out = ["<h2>Submissions that could not be graded</h2>"]
     if not summary["ungraded"]:
         return out + ["<p>Every submission was graded.</p>"]
-    out.append(f"<p class=\"quoted\">{html.escape(REASON_LABEL)}</p>")
+    out.append(f"<p class=\"quoted\">{html.escape(UNGRADED_LABEL)}</p>")
     out.append("<table><tr><th>student</th><th>reason</th></tr>")
     for u in summary["ungraded"]:
         out.append(f"<tr><td>{html.escape(one_line(u['student'], ID_LIMIT))}</td>"
@@ -408,7 +436,7 @@ def class_report_html(summary):
              f"<p><strong>{n} submissions</strong>: {graded} graded, {n - graded} could not be graded. "
              f"Total score: mean {total['mean']:.2f}, median {_num(total['median'])} "
              f"of {_num(total['max_score'])}.</p>"]
-    for section in (_scores_section, _mistakes_section, _ungraded_section, _curves_section):
+    for section in (_scores_section, _mistakes_section, _unfinished_section, _ungraded_section, _curves_section):
         parts += section(summary)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
