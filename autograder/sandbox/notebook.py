@@ -16,16 +16,14 @@ import contextlib
 import errno
 import json
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .scaffold import PUBLIC_CHECK_CELL, is_scaffolding  # noqa: F401  (PUBLIC_CHECK_CELL: tests)
+
 # cell magics whose body is ordinary Python: run the body, drop the magic
 TRANSPARENT_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
-# a public-check cell of the built notebook (autograder/build): it needs the rnn_checks
-# bundle beside the notebook, absent when grading, and grades nothing: not run
-PUBLIC_CHECK_CELL = re.compile(r"\s*from rnn_checks import check\s*\n\s*check\(\s*[\"']q\d[\"']\s*,\s*globals\(\)\s*\)\s*;?\s*")
 
 
 @dataclass
@@ -207,7 +205,7 @@ def _read_notebook(text):
     cells = []
     for number, cell in enumerate(all_cells, 1):
         if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str) \
-                and not PUBLIC_CHECK_CELL.fullmatch(cell["source"]):
+                and not is_scaffolding(cell):                 # a platform's cell (scaffold.py)
             cells.append((number, cell["source"]))     # converted in the child (worker.parse)
     if not cells:
         notes.append("The notebook has no code cells.")
