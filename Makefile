@@ -41,6 +41,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
+	$(PY) bench/platform_bench.py
 
 bench-load: $(STAMP)
 	$(PY) bench/load.py
