@@ -121,7 +121,9 @@ def test_the_class_curves_against_the_expected_ones(graded_class):
         assert curve["students"] == 7 and curve["matching"] == 6 and curve["unplottable"] == 0
         assert all(len(curve[k]) == T for k in ("median", "q25", "q75"))
         assert curve["median"] == pytest.approx(curve["expected"], rel=1e-5)
-        assert all(lo <= mid <= hi for lo, mid, hi in zip(curve["q25"], curve["median"], curve["q75"]))
+        assert all(a <= b <= c <= d <= e for a, b, c, d, e in
+                   zip(curve["min"], curve["q25"], curve["median"], curve["q75"], curve["max"]))
+        assert curve["max"][0] > curve["expected"][0] * 1.01 or curve["min"][0] < curve["expected"][0] * 0.99
 
 
 @pytest.mark.slow
@@ -236,6 +238,7 @@ def test_curves_count_matching_and_unplottable_students():
     curve = class_report.summarise(results)["curves"]["0.6"]
     assert (curve["students"], curve["matching"], curve["unplottable"]) == (3, 1, 1)
     assert curve["median"] == [0.75, 1.5, 2.0]      # the zeros are left out where they occur
+    assert (curve["min"], curve["max"]) == ([0.5, 1.0, 2.0], [1.0, 2.0, 4.0])
     assert curve["expected"] == expected
 
 

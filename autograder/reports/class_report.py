@@ -34,7 +34,8 @@ not be graded counts as 0, as in grades.csv):
              "students": int,               # students whose gradient_norms_through_time gave a curve
              "matching": int,               # ... within the gradient tolerance of the expected one
              "unplottable": int,            # ... with a norm that is 0, negative or not finite
-             "median": [T], "q25": [T], "q75": [T]}   # over the positive norms at each t (null: none)
+             "median": [T], "q25": [T], "q75": [T],   # over the positive norms at each t (null: none)
+             "min": [T], "max": [T]}
 
 A "finding" is the first line of a function's feedback that lost points
 (or the line saying it is wrong only because another function is), with the
@@ -162,7 +163,7 @@ class _Curves:
             T = len(s["expected"])
             steps = (s["steps"] + [Counter()] * T)[:T]
             q = {name: [float(f"{_quantile(c, p):.6g}") if c else None for c in steps]
-                 for name, p in (("median", 0.5), ("q25", 0.25), ("q75", 0.75))}
+                 for name, p in (("median", 0.5), ("q25", 0.25), ("q75", 0.75), ("min", 0.0), ("max", 1.0))}
             out[key] = {"expected": s["expected"], "students": s["students"], "matching": s["matching"],
                         "unplottable": s["unplottable"], **q}
         return out
@@ -365,7 +366,7 @@ def _curve_svg(scale, curve, width=540, height=330):
     quartile band, the expected curve dashed."""
     T = len(curve["expected"])
     series = {name: [(T - 1 - t, math.log10(v)) for t, v in enumerate(curve[name]) if v and _plottable(v)]
-              for name in ("expected", "median", "q25", "q75")}
+              for name in ("expected", "median", "q25", "q75", "min", "max")}
     ys = [y for pts in series.values() for _, y in pts]
     lo, hi = math.floor(min(ys)), math.ceil(max(ys))
     hi = hi if hi > lo else lo + 1
@@ -387,9 +388,10 @@ def _curve_svg(scale, curve, width=540, height=330):
         out.append(f'<text x="{sx(k):.1f}" y="{sy(lo) + 16:.1f}" text-anchor="middle">{k}</text>')
     out.append(f'<text x="{(left + width - right) / 2}" y="{sy(lo) + 32:.1f}" text-anchor="middle">'
                'steps back from the last state</text>')
-    band = [p for p in series["q75"]] + [p for p in reversed(series["q25"])]
-    if series["q25"] and series["q75"]:
-        out.append(f'<polygon fill="{_BLUE}" opacity="0.2" points="{path(band)}"/>')
+    for low, high, opacity in (("min", "max", 0.08), ("q25", "q75", 0.22)):
+        if series[low] and series[high]:
+            band = series[high] + series[low][::-1]
+            out.append(f'<polygon fill="{_BLUE}" opacity="{opacity}" points="{path(band)}"/>')
     out.append(f'<polyline fill="none" stroke="{_GREY}" stroke-width="5" stroke-dasharray="6 4" opacity="0.8" '
                f'points="{path(series["expected"])}"/>')
     if series["median"]:
@@ -401,9 +403,10 @@ def _curve_svg(scale, curve, width=540, height=330):
 
 def _legend(x, y):
     """The curve plot's key, one row under the plot: a swatch and a label per series."""
-    items = [(f'stroke="{_GREY}" stroke-width="5" stroke-dasharray="6 4" opacity="0.8"', "expected (answer key)"),
+    items = [(f'stroke="{_GREY}" stroke-width="5" stroke-dasharray="6 4" opacity="0.8"', "answer key"),
              (f'stroke="{_BLUE}" stroke-width="2"', "class median"),
-             (f'stroke="{_BLUE}" stroke-width="10" opacity="0.2"', "middle half of the class")]
+             (f'stroke="{_BLUE}" stroke-width="10" opacity="0.22"', "middle half"),
+             (f'stroke="{_BLUE}" stroke-width="10" opacity="0.08"', "all students")]
     out = []
     for swatch, label in items:
         out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 24}" y2="{y - 4}" {swatch}/>')
@@ -418,7 +421,8 @@ def _curves_section(summary):
         return out + ["<p>No student's <code>gradient_norms_through_time</code> gave a curve.</p>"]
     out.append("<p>The norms <code>gradient_norms_through_time</code> returned with x = 0, h0 = 0 and "
                "W_hh = a Q, where each step back should multiply the norm by exactly a: the class's median "
-               "and middle half against the answer key's curve (log scale).</p>")
+               "with the middle half and the whole range of the class shaded, against the answer key's "
+               "curve (log scale).</p>")
     out.append("<div class=\"plots\">")
     for scale, curve in summary["curves"].items():
         note = (f"{curve['students']} students gave a curve, {curve['matching']} match the expected one"
