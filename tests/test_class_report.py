@@ -252,6 +252,21 @@ def test_the_same_results_give_the_same_bytes_and_an_ungraded_id_is_escaped():
     assert first["ungraded"] == [{"student": HOSTILE_ID, "reason": "load failed"}]
 
 
+def test_ids_with_controls_and_invalid_bytes_are_written_safely(tmp_path):
+    odd = HOSTILE_ID + "\u202e\udcff\x1b[2J"
+    class_report.write_class_report(tmp_path, [_result(odd, status="error")])
+    page = (tmp_path / "class_report.html").read_text(encoding="utf-8")
+    assert "\\u202e\\udcff\\x1b[2J" in page and "\x1b" not in page and "\u202e" not in page
+    raw = (tmp_path / "class_report.json").read_text(encoding="utf-8")
+    assert "\u202e" not in raw and json.loads(raw)["ungraded"][0]["student"] == odd
+
+
+def test_an_empty_class_gives_a_report():
+    summary = class_report.summarise(iter(()))
+    assert summary["n_students"] == 0 and summary["mistakes"] == [] and summary["curves"] == {}
+    assert "0 submissions" in class_report.class_report_html(summary)
+
+
 class _Result(dict):
     """A result dict that can be watched with a weak reference (no cycles: freed when let go)."""
 
