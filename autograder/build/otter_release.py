@@ -30,9 +30,10 @@ student notebooks (autograder.build.build_notebooks):
 
 The hidden tests import ``autograder`` and ``solutions``: both packages go
 into the autograder zip only (otter's ``autograder_files``), never into
-student/. Building twice gives the same bytes except where noted in
-``_normalise`` (otter's zip is repacked with fixed timestamps; otter's own
-cells get fixed ids).
+student/. Building twice gives the same bytes: otter's timestamped zip is
+renamed to ZIP_NAME (otter offers no option for its name) and repacked with
+sorted entries and fixed dates, and the cells otter adds (random ids) get
+fixed ids.
 """
 
 import copy
@@ -101,9 +102,13 @@ def function_cell(solution_cell, stub_text):
     return cell
 
 
+def _question(qid):
+    return next(q for q in spec.QUESTIONS if q.id == qid)
+
+
 def _question_tests(qid, public):
     """The tests block of one question: the public check, then one hidden test per function."""
-    q = next(q for q in spec.QUESTIONS if q.id == qid)
+    q = _question(qid)
     cells = [_raw("# BEGIN TESTS")]
     if public:
         cells.append(_test_cell(PUBLIC_TEST.format(package=CHECKS_PACKAGE, qid=qid),
@@ -160,7 +165,7 @@ def master_notebook(books, config, files=(), autograder_files=(), public=True):
             continue                      # otter's grader.check cell takes its place
         if i in begins:
             qid = begins[i]
-            points = sum(next(q for q in spec.QUESTIONS if q.id == qid).points.values())
+            points = sum(_question(qid).points.values())
             cells.append(_config_cell("BEGIN QUESTION", {"name": qid, "points": points}))
         if i in written:
             name = solution[written[i]].metadata["rnngrade"]["name"]
@@ -173,23 +178,24 @@ def master_notebook(books, config, files=(), autograder_files=(), public=True):
             prompt = copy.deepcopy(stu)
             prompt.id = f"{sol.id}-prompt"
             cells += [_raw("# BEGIN PROMPT"), prompt, _raw("# END PROMPT"),
-                      _raw("# BEGIN SOLUTION"), sol, _raw("# END SOLUTION"),
+                      _raw("# BEGIN SOLUTION"), copy.deepcopy(sol), _raw("# END SOLUTION"),
                       _raw("# END QUESTION")]
         else:
             cells.append(copy.deepcopy(sol))
         if i in ends:
             cells += _question_tests(ends[i], public)
+    ours = {c.id for c in solution} | {f"{c.id}-prompt" for c in solution}
     for index, cell in enumerate(cells):
-        if cell.cell_type == "raw" or "id" not in cell or not cell.id:
+        if cell.get("id") not in ours:          # raw and test cells: fixed ids
             cell.id = f"otter-master-{index:03d}"
     nb = nbformat.v4.new_notebook(cells=cells, metadata=dict(books["solution"].metadata))
     nbformat.validate(nb)
     return nb
 
 
-# Run in a fresh interpreter (trusted code: the answer key): grade the answer
-# key and the stubs with the hidden checks of every question and print the files of our
-# packages that were loaded, lazily imported ones included.
+# Run in a fresh interpreter (trusted code: the answer key and the stubs):
+# grade both with the hidden checks of every question and print the files of
+# our packages that were loaded, lazily imported ones included.
 _TRACE = """
 import sys
 from autograder import incell, spec, submissions
