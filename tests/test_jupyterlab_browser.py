@@ -156,6 +156,13 @@ def _wait_until_up(server):
     pytest.fail(f"jupyter lab did not answer within {SERVER_START_S} s:\n{server.log_tail()}")
 
 
+def _assert_token_required(server):
+    """The server refuses an API call that carries no token."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(server.base + "api/sessions", timeout=30)
+    assert refused.value.code == 403, refused.value
+
+
 def _processes_mentioning(marker):
     """Pids of live processes whose command line or environment holds marker."""
     found = []
@@ -225,6 +232,7 @@ def lab(tmp_path_factory, built):
     try:
         _wait_until_up(server)
         assert process.pid in _processes_mentioning(server.marker)   # the stray check sees it
+        _assert_token_required(server)
         yield server
     finally:
         strays = _stop(server)
