@@ -199,3 +199,19 @@ def test_the_sandbox_skips_the_public_check_cells(tmp_path):
     (row,) = json.loads(done.stdout)["submissions"]
     assert row["status"] == "graded" and row["score"] == 0.0
     assert "rnn_checks" not in json.dumps(row)
+
+
+def test_data_that_lack_a_case_say_the_checks_could_not_run(tmp_path, capsys):
+    """Recorded data without the question's cases: each function says the checks could not
+    run (the replay oracle refused), nothing passes, and nothing goes to stderr."""
+    import solutions
+    from autograder.public import run
+
+    empty = tmp_path / "public_cases.json"
+    empty.write_text(oracle.RecordingOracle(HiddenOracle()).dumps(), encoding="utf-8")
+    report = run.check("q1", vars(solutions), data=empty)
+    assert report.passed is False
+    assert all("the public checks could not run: " in line and "UnrecordedCall" in line
+               for line in report.lines[1:-1]), report.lines
+    out = capsys.readouterr()
+    assert out.err == "" and out.out == repr(report) + "\n"
