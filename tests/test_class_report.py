@@ -188,7 +188,8 @@ def test_one_mistake_in_k_students_is_one_row_whatever_their_numbers():
     results = [_result(f"s{k}", 80, [("rnn_step_backward", ls)]) for k, ls in enumerate(lines)]
     (row,) = class_report.summarise(iter(results))["mistakes"]
     assert row == {"function": "rnn_step_backward", "question": "q1",
-                   "finding": "`dW_hh` is wrong; it looks transposed", "hint": "transposed.", "students": 3}
+                   "finding": "`dW_hh` is wrong; it looks transposed", "hint": "transposed.",
+                   "follow_on": False, "students": 3}
 
 
 def test_functions_not_written_yet_are_counted_apart_from_mistakes():
@@ -210,6 +211,13 @@ def test_finding_text_keeps_what_the_mistake_is():
     assert class_report.finding_text("`f` raised ValueError: x\ny") == "`f` raised ValueError: x\\ny"
     assert class_report.finding_text("`rnn_backward` matches ...: fix that first (in 5 cases, e.g. N=2 T=3)") == \
         "`rnn_backward` matches ...: fix that first"
+    for measured in (": relative error 9.6e-01 (tolerance 1e-07)", ": off by 12.2% of the expected value "
+                     "(tolerance 5%)", ": off by 3.0e-01 (tolerance 1e-06)"):
+        assert class_report.finding_text(f"`rate` is wrong{measured}; the rate is ... (in 1 case, e.g. a)") == \
+            "`rate` is wrong; the rate is ..."
+    assert class_report.finding_text("`h` is float32; its values are right only to float32 precision (max "
+                                     "relative error 6.2e-07, tolerance 1e-07): return float64") == \
+        "`h` is float32; its values are right only to float32 precision: return float64"
 
 
 def test_a_mistake_caused_by_another_function_says_so():
@@ -218,7 +226,7 @@ def test_a_mistake_caused_by_another_function_says_so():
     r = _result("s", 90, [("rnn_backward", ["`dW_hh` is wrong (in 6 of 9 cases, e.g. N=2)",
                                             f"{follow_on} (in 5 cases, e.g. N=2)"])])
     (row,) = class_report.summarise([r])["mistakes"]
-    assert row["finding"] == follow_on and row["hint"] == ""
+    assert row["finding"] == follow_on and row["hint"] == "" and row["follow_on"]
 
 
 def test_histogram_bins_and_full_marks():

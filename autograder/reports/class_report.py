@@ -19,6 +19,7 @@ not be graded counts as 0, as in grades.csv):
      "mistakes": [{"function": str, "question": "q1",
                    "finding": str,          # what went wrong, without the student's numbers
                    "hint": str,             # the bug catalogue's hint ("" when it gave none)
+                   "follow_on": bool,       # wrong only because another function is (the finding says which)
                    "students": int}, ...],  # how many students; most frequent first
      "unfinished": [{"function": str, "question": "q1",  # functions not written yet (not defined,
                      "students": int}, ...],               # or raising NotImplementedError): not mistakes
@@ -68,7 +69,8 @@ _YOURS = re.compile(r"yours, W_hh = (\S+) Q")
 _EXPECTED = re.compile(r"expected, rate (\S+)")
 # What varies between students with the same bug: how many cases, which one, how far off.
 _CASES = re.compile(r" \(in \d+ (?:of \d+ )?cases?(?:, e\.g\. .*)?\)$")
-_MEASURED = re.compile(r": max relative error \S+ \(tolerance \S+\)")
+_MEASURED = re.compile(r": (?:max relative error|relative error|off by) \S+(?: of the expected value)? "
+                       r"\(tolerance \S+\)| \(max relative error \S+, tolerance \S+\)")
 # The grader's words for a function not written yet (grading.explain, the checks' "could not test").
 _UNFINISHED = re.compile(r"`\w+` is not (?:defined|implemented yet)\b"
                          r"|could not test `\w+`: `\w+` (?:is not defined|raised NotImplementedError)")
@@ -236,7 +238,8 @@ def summarise(results):
     return {"n_students": n, "n_graded": graded, "total": total.summary(),
             "questions": [{"id": q.id, "title": q.title, **questions[q.id].summary()} for q in QUESTIONS],
             "mistakes": [{"function": f, "question": _question(f), "finding": finding, "hint": hint,
-                          "students": count} for (f, finding, hint), count in ranked],
+                          "follow_on": FOLLOW_ON in finding, "students": count}
+                         for (f, finding, hint), count in ranked],
             "unfinished": [{"function": f, "question": _question(f), "students": count} for f, count in left],
             "ungraded": ungraded, "curves": curves.summary()}
 
@@ -260,7 +263,7 @@ _HEAD = ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
          "padding:.3em .6em;text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}"
          "td code{white-space:nowrap}figure{margin:0}"
          ".plots{display:flex;flex-wrap:wrap;gap:.8em}.hint{color:#444;font-size:.92em}"
-         ".quoted{color:#555;font-style:italic}pre{white-space:pre-wrap;background:#f6f6f6;"
+         ".quoted{color:#555;font-style:italic}tr.follow td{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;"
          "border-left:3px solid #c9a227;padding:.3em .5em;margin:0}</style>\n</head><body>")
 _BLUE, _GREY, _AXIS = "#1f77b4", "#888", "#888"
 
@@ -322,12 +325,14 @@ def _mistakes_section(summary):
     if not mistakes:
         return out + ["<p>No function lost points.</p>"]
     out.append("<p>Each function that lost points, by what its feedback said first and the bug catalogue's "
-               "hint; a student counts once per row.</p>")
+               "hint; a student counts once per row. Rows in grey are wrong only because another function "
+               "is (their points are partly kept).</p>")
     out.append("<table><tr><th class=\"n\">students</th><th>function</th><th>finding and hint</th></tr>")
     for m in mistakes[:MISTAKES_SHOWN]:
         hint = f"<div class=\"hint\">Hint: {_text(m['hint'])}</div>" if m["hint"] else ""
         share = f" ({100 * m['students'] / n:.0f}%)" if n else ""
-        out.append(f"<tr><td class=\"n\">{m['students']}{share}</td><td><code>{html.escape(m['function'])}"
+        follow = " class=\"follow\"" if m["follow_on"] else ""
+        out.append(f"<tr{follow}><td class=\"n\">{m['students']}{share}</td><td><code>{html.escape(m['function'])}"
                    f"</code> ({html.escape(m['question'])})</td><td>{_text(m['finding'])}{hint}</td></tr>")
     out.append("</table>")
     if len(mistakes) > MISTAKES_SHOWN:
