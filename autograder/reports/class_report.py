@@ -7,8 +7,9 @@
 ``results`` is any iterable of result dicts (grading.Grade.to_dict(), with
 the private "functions" and "curves"): it is read once, one result at a
 time, and only counters are kept (score values, mistake texts, the norms
-of the gradient-flow curves to 6 significant digits), so memory does not
-grow with the results' size. The same results always give the same bytes.
+of the gradient-flow curves to 6 significant digits) with the ungraded
+rows' ids and reasons: memory grows with how varied the class is, not
+with the size of its results. The same results give the same bytes.
 
 class_report.json (every score counts every row; a submission that could
 not be graded counts as 0, as in grades.csv):
@@ -55,7 +56,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ..spec import GRADIENT_TOL, QUESTIONS, question_of
+from ..spec import FUNCTIONS, GRADIENT_TOL, MAX_SCORE, QUESTIONS, question_of
 from ..textsafe import one_line
 from .feedback import ID_LIMIT, LINE_LIMIT, reason
 from .tables import json_text
@@ -93,7 +94,7 @@ class _Scores:
         counts = [0] * BINS
         for v, c in self.values.items():
             counts[min(max(math.floor(round(v / width, 9)), 0), BINS - 1) if width else 0] += c
-        mean = sum(v * c for v, c in self.values.items()) / n if n else 0.0
+        mean = sum(v * c for v, c in sorted(self.values.items())) / n if n else 0.0   # any order: same sum
         return {"max_score": self.max_score, "mean": round(mean, 4),
                 "median": round(_quantile(self.values, 0.5), 4) if n else 0.0,
                 "max": max(self.values, default=0.0),
@@ -231,8 +232,8 @@ def summarise(results):
         mistakes.update(keys)
         unfinished.update(unwritten)
         curves.add(r.get("curves"))
-    total = total or _Scores(sum(sum(q.points.values()) for q in QUESTIONS))
-    order = {f: i for i, f in enumerate(f for q in QUESTIONS for f in q.points)}
+    total = total or _Scores(MAX_SCORE)
+    order = {f: i for i, f in enumerate(FUNCTIONS)}
     ranked = sorted(mistakes.items(), key=lambda kv: (-kv[1], order.get(kv[0][0], len(order)), kv[0]))
     left = sorted(unfinished.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0]))
     return {"n_students": n, "n_graded": graded, "total": total.summary(),
