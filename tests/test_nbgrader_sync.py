@@ -232,17 +232,22 @@ def test_a_rerun_keeps_a_graders_manual_score(built, expected, tmp_path):
             {q: expected[FEEDBACK_BUG][1][q] for q in spec.QUESTION_IDS[1:]}
 
 @pytest.mark.slow
-def test_a_linked_student_folder_is_not_followed(built, tmp_path):
+def test_a_linked_folder_is_not_followed_and_an_empty_one_is_named(built, tmp_path):
     """A student folder that is a symbolic link is neither graded nor given
-    to nbgrader; the command says so and exits 1."""
+    to nbgrader; one without the notebook is named too (nbgrader's autograde
+    refuses it); the command exits 1 and the others are recorded."""
     course = make_course(built, tmp_path / "course", ("solution",))
     outside = tmp_path / "outside"
     shutil.copytree(course / "submitted" / "solution", outside)
     (course / "submitted" / "mallory").symlink_to(outside, target_is_directory=True)
+    (course / "submitted" / "ghost" / A).mkdir(parents=True)
     done = rnngrade("nbgrader", A, "--course", str(course), "--jobs", "1", "--quiet")
     assert done.returncode == 1
     assert "mallory: not recorded in the gradebook" in done.stderr and "not followed" in done.stderr
-    assert set(exported(course)) == {"solution"}
+    assert f"ghost: not recorded in the gradebook: the folder holds none of the assignment's notebooks " \
+           f"({release.NOTEBOOK_NAME})" in done.stderr
+    rows = exported(course)
+    assert set(rows) == {"solution"} and float(rows["solution"]["score"]) == spec.MAX_SCORE
 
 
 @pytest.mark.slow

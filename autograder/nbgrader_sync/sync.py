@@ -121,6 +121,9 @@ def submissions(folders, notebooks, limits):
                 found.append((student, nb, Submission(student, path, ident=(info.st_dev, info.st_ino))))
         if bad:
             problems.append((student, "; ".join(bad)))
+        elif not found:                               # nbgrader's autograde refuses it too
+            problems.append((student, f"the folder holds none of the assignment's notebooks "
+                                      f"({', '.join(nb + '.ipynb' for nb in notebooks)})"))
         else:
             subs += found
     return subs, problems
@@ -240,7 +243,7 @@ def sync(assignment, course, db_url=None, jobs=None, execute=False, config_file=
         warnings.simplefilter("ignore", SAWarning)
         _record(api, summary, assignment, db_url, notebooks, entries,
                 sorted({s for s, _, _ in subs} - skipped))
-    summary.rows = [t for t in totals if t[0] not in skipped]
+    summary.rows = sorted((t for t in totals if t[0] not in skipped), key=lambda row: row[0])
     return summary
 
 
