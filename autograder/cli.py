@@ -180,6 +180,12 @@ def cmd_nbgrader(args):
     return command.run(args)
 
 
+def cmd_written(args):
+    """A notebook's written answers as HTML and a PDF (autograder/written/)."""
+    from .written import command
+    return command.run(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="rnngrade", description="Grade the RNN-gradients assignment.",
                                      epilog="The contract (names, shapes, question ids, commands, JSON): docs/CONTRACT.md")
@@ -217,6 +223,10 @@ def build_parser():
     from .nbgrader_sync.command import add_arguments as nbgrader_arguments
     nbgrader_arguments(n)
     n.set_defaults(func=cmd_nbgrader)
+    w = sub.add_parser("written", help="a notebook's written answers as a PDF (Chromium, no LaTeX) and HTML")
+    from .written.command import add_arguments as written_arguments
+    written_arguments(w)
+    w.set_defaults(func=cmd_written)
     return parser
 
 

@@ -65,7 +65,8 @@ def test_source_cells_carry_nbgrader_metadata(sources, lang):
     tests = {gid: m["points"] for gid, (cell, m) in meta.items() if m["grade"] and not m["solution"]}
     assert tests == {f"test_{qid}": points for qid, points in POINTS.items()}
     answers = [c for c in nb.cells if _nb_role(c) == "answer"]
-    assert answers and all(c.metadata["nbgrader"]["points"] == release.ANSWER_POINTS
+    rubrics = source.rubrics(source.read(build.DEFAULT_SOURCE), lang)      # points: the rubric's
+    assert answers and all(c.metadata["nbgrader"]["points"] == rubrics[c.metadata["rnngrade"]["name"]].points
                            and c.metadata["nbgrader"]["solution"] for c in answers)
 
 
@@ -302,7 +303,9 @@ def test_nbgrader_gives_the_solution_full_marks_and_the_untouched_release_zero(g
         {k: (0.0, most) for k, (_, most) in tests.items()}
     for student in scores:                           # written answers: hand-graded, none given
         answers = {k: v for k, v in scores[student].items() if k.startswith("answer_")}
-        assert answers and all(v == (0.0, release.ANSWER_POINTS) for v in answers.values())
+        rubrics = source.rubrics(source.read(build.DEFAULT_SOURCE), "en")
+        assert answers and all(v == (0.0, rubrics[k.removeprefix("answer_")].points)
+                               for k, v in answers.items())
     assert graded["same_release"]                    # the instructor's generate_assignment: same bytes
 
 

@@ -21,7 +21,11 @@ nbgrader's cell metadata (schema 3):
   the kernel, whose last expression is the points earned, so nbgrader gives
   the same partial credit as ``rnngrade grade`` (for honest code: the kernel
   is shared with the student's code, see the README).
-- each written answer is a manually graded answer cell worth ANSWER_POINTS.
+- each written answer is a manually graded answer cell worth its rubric's
+  points (the notebook source's ``rubric`` block), followed by a locked
+  rubric cell whose rubric is nbgrader's mark scheme region: removed from the
+  release, restored by ``autograde`` (the cell is locked), so the formgrader
+  and the feedback show it after grading.
 
 The gradebook that ``generate_assignment`` needs is made in a temporary
 folder and deleted: the build folder holds no database, and the instructor's
@@ -36,6 +40,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from autograder import public, spec, submissions
 from . import notebook, source
 from .fill import SourceIndex
@@ -43,9 +49,12 @@ from .fill import SourceIndex
 ASSIGNMENT = "rnn_gradients"
 COURSE_ID = "rnn_gradients"
 NOTEBOOK_NAME = f"{ASSIGNMENT}.ipynb"
-# Points of each written answer, graded by hand (SPEC gives none): 5 each,
-# 20 in all, on top of the 100 autograded points.
-ANSWER_POINTS = 5.0
+# Each written answer, graded by hand, is worth its rubric's points (the notebook
+# source's rubric blocks; SPEC gives none), on top of the 100 autograded points.
+RUBRIC_NOTE = {
+    "en": "*The rubric of {name} appears here in your feedback after grading.*",
+    "zh": "*{name} 的评分标准在评分后的反馈中显示于此。*",
+}
 SCHEMA = 3
 TEXT_STUB = {
     "en": "write it here (a few sentences; graded by hand).",
@@ -79,6 +88,11 @@ c.Execute.timeout = 600
 # test's output.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\\w*Warning"
+
+# A written answer's rubric sits in a locked Markdown cell after it, between
+# MARK SCHEME comments: removed from the release, restored by autograde, so
+# graders (formgrader) and, after grading, the student (feedback) see it.
+c.ClearMarkScheme.enforce_metadata = False
 
 # Feedback must not show the hidden tests.
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests]
@@ -151,6 +165,20 @@ def _answer_source(prompt_cell_text, model_answer):
     return f"{label}\n### BEGIN SOLUTION\n{model_answer.strip()}\n### END SOLUTION"
 
 
+def rubric_cell(rubric):
+    """The locked Markdown cell after a written answer: a note the student
+    sees, then the rubric as nbgrader's mark scheme region (HTML comments, so
+    the markers do not show)."""
+    text = (RUBRIC_NOTE[rubric.lang].format(name=rubric.name) + "\n\n<!-- BEGIN MARK SCHEME -->\n\n"
+            + notebook.rubric_markdown(rubric) + "\n\n<!-- END MARK SCHEME -->")
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.id = f"rubric-{rubric.name}".replace("_", "-")
+    cell.metadata["rnngrade"] = {"role": "rubric", "name": rubric.name}
+    cell.metadata["nbgrader"] = _meta(f"rubric_{rubric.name}", grade=False, solution=False,
+                                      locked=True)
+    return cell
+
+
 def _check_questions(cells):
     """Every question has exactly one check cell (it becomes the test cell)."""
     found = [c.metadata["rnngrade"].get("question") for c in cells
@@ -171,6 +199,8 @@ def source_notebook(lang, source_path=None):
     model = {c.metadata["rnngrade"]["name"]: c.source for c in solution.cells
              if c.metadata.get("rnngrade", {}).get("role") == "answer"}
     points = {q.id: sum(q.points.values()) for q in spec.QUESTIONS}
+    rubrics = source.rubrics(source.read(source_path or DEFAULT_SOURCE), lang)
+    cells_out = []
     index, cells = _extras_index()
     _check_questions(student.cells)
     for cell in student.cells:
@@ -185,9 +215,17 @@ def source_notebook(lang, source_path=None):
             cell.metadata["nbgrader"] = _meta(f"test_{qid}", grade=True, solution=False,
                                               locked=True, points=points[qid])
         elif role.get("role") == "answer":
-            cell.source = _answer_source(cell.source, model[role["name"]])
+            rubric = rubrics[role["name"]]
+            model_answer, _, tail = model[role["name"]].rpartition(notebook.rubric_markdown(rubric))
+            if tail.strip() or not model_answer:
+                raise source.SourceError(f"the solution's {role['name']} cell does not end with its rubric")
+            cell.source = _answer_source(cell.source, model_answer)
             cell.metadata["nbgrader"] = _meta(f"answer_{role['name']}", grade=True, solution=True,
-                                              locked=False, points=ANSWER_POINTS)
+                                              locked=False, points=float(rubric.points))
+            cells_out += [cell, rubric_cell(rubric)]
+            continue
+        cells_out.append(cell)
+    student.cells = cells_out
     student.metadata["rnngrade"] = {"lang": lang, "variant": "nbgrader"}
     return student
 

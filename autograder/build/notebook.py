@@ -20,6 +20,10 @@ ANSWER_PROMPT = {
     "en": "**Your answer ({name}):** write it here (a few sentences; graded by hand).",
     "zh": "**你的回答（{name}）：** 写在这里（几句话即可；人工评分）。",
 }
+RUBRIC_TITLE = {
+    "en": "**Rubric ({name}, {points} points; for graders).**",
+    "zh": "**评分标准（{name}，{points} 分；供评分者使用）。**",
+}
 EXECUTE_TIMEOUT = 600          # seconds per cell: the machine may be busy
 
 
@@ -66,15 +70,21 @@ def check_cell(qid):
     return f'from rnn_checks import check\ncheck("{qid}", globals())\n'
 
 
-def _cell_text(block, variant, lang, docstrings, reference):
+def rubric_markdown(rubric):
+    """A rubric as Markdown: its title (name, points) and its lines."""
+    title = RUBRIC_TITLE[rubric.lang].format(name=rubric.name, points=rubric.points)
+    return unwrap_cjk(f"{title}\n\n{rubric.text.strip()}")
+
+
+def _cell_text(block, variant, lang, docstrings, reference, rubrics=None):
     """(cell type, text) of one block in one variant ("student" or "solution")."""
     if block.kind == "md":
         return "markdown", block.body
     if block.kind == "code":
         return "code", block.body
     if block.kind == "answer":
-        if variant == "solution":
-            return "markdown", block.body
+        if variant == "solution":                  # the model answer, then its rubric
+            return "markdown", block.body.rstrip() + "\n\n" + rubric_markdown(rubrics[block.name])
         return "markdown", ANSWER_PROMPT[lang].format(name=block.name)
     if block.kind == "provided":
         if block.name not in code.provided_helpers():
@@ -119,10 +129,13 @@ def build_notebook(blocks, lang, variant):
     _check_coverage(blocks)
     docstrings = source.docstrings(blocks)
     reference = code.reference_cells() if variant == "solution" else {}
+    rubrics = source.rubrics(blocks, lang)
     cells = []
     for index, block in enumerate(source.cells_for(blocks, lang)):
-        kind, text = _cell_text(block, variant, lang, docstrings, reference)
+        kind, text = _cell_text(block, variant, lang, docstrings, reference, rubrics)
         cells.append(_cell(kind, text.strip("\n"), index, block))
+        if block.kind == "answer":                 # the points only: the rubric is not here
+            cells[-1].metadata["rnngrade"]["points"] = rubrics[block.name].points
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = dict(KERNEL)
     nb.metadata["language_info"] = {"name": "python"}

@@ -14,6 +14,9 @@ reviewers and is not built.
     <!-- provided NAME -->     a helper the student gets in full (solutions' code)
     <!-- answer ID en -->      a written answer (graded by hand): the student sees
                                an empty answer cell, the solution this model answer
+    <!-- rubric ID en -->      the answer's rubric for graders (not a cell; never in a
+                               student notebook): lines "- N pts: what earns them"
+                               ("- N 分：..." in zh); the answer is worth their sum
     <!-- docstring NAME -->    the stub's docstring for NAME when the answer key's
                                would give the answer away (a fenced block; not a cell)
     <!-- check QID -->         the public checks of question QID (q0 .. q6): a code
@@ -29,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LANGUAGES = ("en", "zh")
-KINDS = ("md", "code", "function", "provided", "answer", "docstring", "check")
+KINDS = ("md", "code", "function", "provided", "answer", "docstring", "check", "rubric")
+NOT_CELLS = ("docstring", "rubric")                   # read by the build, not cells
 GENERATED = ("function", "provided", "check")          # built, not written: no body
 _HEADER = re.compile(r"^<!-- (?P<kind>[a-z]+)(?: (?P<name>[A-Za-z_][\w-]*))?"
                      r"(?: (?P<lang>[a-z]{2}))? -->\s*$")
@@ -63,8 +67,8 @@ def _check_header(kind, name, lang, where):
     """Refuse a header whose parts do not fit its kind."""
     if kind not in KINDS:
         raise SourceError(f"{where}: unknown block kind {kind!r}; expected one of {KINDS}")
-    needs_lang = kind in ("md", "answer")
-    needs_name = kind in ("function", "provided", "answer", "docstring", "check")
+    needs_lang = kind in ("md", "answer", "rubric")
+    needs_name = kind in ("function", "provided", "answer", "docstring", "check", "rubric")
     if needs_lang != (lang is not None) or lang not in (None,) + LANGUAGES:
         raise SourceError(f"{where}: a {kind} block {'needs' if needs_lang else 'takes no'} "
                           f"language (one of {LANGUAGES})")
@@ -96,7 +100,7 @@ def parse(text, label="source"):
             continue
         close()
         kind, name, lang = match.group("kind", "name", "lang")
-        if name in LANGUAGES and lang is None and kind in ("md", "answer"):
+        if name in LANGUAGES and lang is None and kind in ("md", "answer", "rubric"):
             name, lang = None, name
         _check_header(kind, name, lang, f"{label}:{number}")
         current, body = (kind, name, lang, number), []
@@ -125,7 +129,7 @@ def cells_for(blocks, lang):
     """The cell blocks one language sees, in order (docstrings are not cells)."""
     if lang not in LANGUAGES:
         raise SourceError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
-    return [b for b in blocks if b.kind != "docstring" and b.lang in (None, lang)]
+    return [b for b in blocks if b.kind not in NOT_CELLS and b.lang in (None, lang)]
 
 
 def check_parallel(blocks):
@@ -143,3 +147,56 @@ def check_parallel(blocks):
                                   f"(source line {line})")
         if len(shapes[first]) != len(shapes[lang]):
             raise SourceError(f"{first} has {len(shapes[first])} cells, {lang} {len(shapes[lang])}")
+
+
+_RUBRIC_LINE = re.compile(r"^- (?P<points>\d+) (?:pts?|分)[:：] ?\S")
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A written answer's rubric in one language: its Markdown text and points."""
+    name: str
+    lang: str
+    text: str
+    points: int
+
+
+def _rubric(block):
+    """The Rubric of one rubric block: each line starts "- N pts: " (or
+    "- N 分："), continuation lines are indented; the points are their sum."""
+    total, where = 0, f"line {block.line}"
+    for line in block.body.splitlines():
+        if not line.strip() or line.startswith("  "):
+            continue
+        match = _RUBRIC_LINE.match(line)
+        if match is None:
+            raise SourceError(f"{where}: rubric {block.name} ({block.lang}): a line must start "
+                              f"'- N pts: ' (zh '- N 分：'), got {line[:40]!r}")
+        total += int(match.group("points"))
+    if total <= 0:
+        raise SourceError(f"{where}: rubric {block.name} ({block.lang}) gives no points")
+    return Rubric(block.name, block.lang, block.body, total)
+
+
+def rubrics(blocks, lang):
+    """{answer id: Rubric} of one language. SourceError unless every written
+    answer has exactly one rubric in each language, worth the same points."""
+    answers = {b.name for b in blocks if b.kind == "answer"}
+    found = {}
+    for block in blocks:
+        if block.kind == "rubric":
+            if block.name not in answers:
+                raise SourceError(f"line {block.line}: rubric {block.name} has no answer block")
+            if (block.name, block.lang) in found:
+                raise SourceError(f"line {block.line}: a second {block.lang} rubric for {block.name}")
+            found[block.name, block.lang] = _rubric(block)
+    for name in sorted(answers):
+        missing = [code for code in LANGUAGES if (name, code) not in found]
+        if missing:
+            raise SourceError(f"written answer {name} has no rubric in {', '.join(missing)}")
+        points = {found[name, code].points for code in LANGUAGES}
+        if len(points) != 1:
+            raise SourceError(f"rubric {name} is worth {sorted(points)} points in different languages")
+    if lang not in LANGUAGES:
+        raise SourceError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+    return {name: found[name, lang] for name in sorted(answers)}
