@@ -25,8 +25,8 @@ student notebooks (autograder.build.build_notebooks):
   function's points. Otter test cases are all-or-nothing, so a function
   earns all its points or none, where rnngrade gives partial credit;
 - each written question (an answer cell) a ``manual: true`` question worth
-  the config's ``written_question_points`` (0 as shipped), its prompt our
-  answer prompt and its solution the model answer.
+  its rubric's points (the notebook source's rubric block), its prompt our
+  answer prompt and its solution the model answer and the rubric.
 
 The hidden tests import ``autograder`` and ``solutions``: both packages go
 into the autograder zip only (otter's ``autograder_files``), never into
@@ -157,7 +157,6 @@ def master_notebook(books, config, files=(), autograder_files=(), public=True):
         raise ValueError("the student and solution notebooks do not have the same cells")
     begins, ends = _spans(solution)
     written = _written_starts(solution)
-    written_points = config.get("written_question_points", 0)
     cells = [_config_cell("ASSIGNMENT CONFIG", otter_config.assignment_config(
         config, files, autograder_files))]
     for i, (sol, stu) in enumerate(zip(solution, student)):
@@ -168,9 +167,9 @@ def master_notebook(books, config, files=(), autograder_files=(), public=True):
             points = sum(_question(qid).points.values())
             cells.append(_config_cell("BEGIN QUESTION", {"name": qid, "points": points}))
         if i in written:
-            name = solution[written[i]].metadata["rnngrade"]["name"]
-            cells.append(_config_cell("BEGIN QUESTION", {"name": name, "manual": True,
-                                                         "points": written_points}))
+            role = solution[written[i]].metadata["rnngrade"]      # points: the rubric's
+            cells.append(_config_cell("BEGIN QUESTION", {"name": role["name"], "manual": True,
+                                                         "points": role["points"]}))
         if _role(sol) == "function":
             cells += [_raw("# BEGIN SOLUTION"), function_cell(sol, stu.source),
                       _raw("# END SOLUTION")]
