@@ -9,6 +9,7 @@ A Content-Security-Policy forbids every fetch.
 """
 
 import html
+import xml.etree.ElementTree as ET
 
 from .answers import notebook_language
 
@@ -34,19 +35,50 @@ pre, code {{ font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
+# MathML elements latex2mathml writes; anything else in its output (it copies
+# \text{...} unescaped) is refused and the formula shown as TeX source.
+MATHML_TAGS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mover munder "
+    "munderover mtable mtr mtd mlabeledtr mstyle menclose mpadded mphantom merror mfenced "
+    "semantics annotation maligngroup malignmark".split())
+
+
+def safe_mathml(markup):
+    """Is this MathML well-formed, made of MathML elements only, with no
+    event-handler or link attribute?"""
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError:
+        return False
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] not in MATHML_TAGS:
+            return False
+        for name in element.attrib:
+            local = name.rpartition("}")[2].lower()
+            if local.startswith("on") or local in ("href", "src"):
+                return False
+    return True
+
+
 def tex_to_mathml(tex, display=False):
     """MathML of one TeX formula, or its escaped source if it cannot be converted."""
+    source = f'<code class="tex">{html.escape(tex)}</code>'
     try:
         from latex2mathml.converter import convert
-        return convert(tex, display="block" if display else "inline")
+        markup = convert(tex, display="block" if display else "inline")
     except Exception:                    # latex2mathml missing or the TeX not understood
-        return f'<code class="tex">{html.escape(tex)}</code>'
+        return source
+    return markup if safe_mathml(markup) else source
 
 
 def _markdown():
-    """A markdown-it renderer: CommonMark with raw HTML escaped, tables, $ math."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    """A markdown-it renderer: CommonMark with raw HTML escaped, tables, $ math;
+    None when markdown-it-py or mdit-py-plugins is not installed."""
+    try:
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.dollarmath import dollarmath_plugin
+    except ImportError:
+        return None
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     return md.use(dollarmath_plugin, allow_space=True, double_inline=True,
@@ -54,8 +86,12 @@ def _markdown():
 
 
 def markdown_html(text, md=None):
-    """One Markdown text as HTML (escaped; math as MathML)."""
-    return (md or _markdown()).render(text)
+    """One Markdown text as HTML (escaped; math as MathML), or the text itself,
+    escaped and preformatted, without a Markdown library."""
+    md = md or _markdown()
+    if md is None:
+        return f"<pre>{html.escape(text)}</pre>"
+    return md.render(text)
 
 
 def page(nb, written, title=""):
