@@ -63,6 +63,17 @@ PUBLIC_TEST = ('from {package} import check\n_result = check("{qid}", globals(),
 HIDDEN_TEST = 'from autograder import incell\nbool(incell.function_passed("{name}", globals()))'
 
 
+# Otter writes its submission instructions in English; the zh release gets ours.
+OTTER_SUBMISSION_TEXT = (
+    "## Submission\n\nMake sure you have run all cells in your notebook in order before running "
+    "the cell below, so that all images/graphs appear in the output. The cell below will "
+    "generate a zip file for you to submit. **Please save before exporting!**")
+SUBMISSION_TEXT = {
+    "zh": "## 提交\n\n导出之前，请先从头按顺序运行本笔记本的全部单元格，让所有图像都出现在输出中。"
+          "下面的单元格会生成一个 zip 文件，请把它上传到 Gradescope。**导出前请先保存笔记本！**",
+}
+
+
 class OtterBuildFailed(RuntimeError):
     """otter assign failed; the message holds its output."""
 
@@ -275,25 +286,35 @@ def repack_zip(src, dest):
             zout.writestr(fixed, zin.read(name))
 
 
-def _stable_ids(path, known):
-    """Give the cells otter created (random ids) fixed ones; rewrite the notebook stably."""
+def _rewrite(path, known, lang):
+    """Give the cells otter created (random ids) fixed ones, put otter's submission
+    instructions in the notebook's language, and rewrite the notebook stably."""
     nb = nbformat.read(path, as_version=4)
+    localised = lang not in SUBMISSION_TEXT
     for index, cell in enumerate(nb.cells):
         if cell.get("id") not in known:
             cell.id = f"otter-{index:03d}"
+            if cell.cell_type == "markdown" and OTTER_SUBMISSION_TEXT in cell.source:
+                cell.source = cell.source.replace(OTTER_SUBMISSION_TEXT, SUBMISSION_TEXT.get(
+                    lang, OTTER_SUBMISSION_TEXT))
+                localised = True
+    if not localised:
+        raise OtterBuildFailed(f"{path}: otter's submission instructions were not found "
+                               "(a new otter version?): update OTTER_SUBMISSION_TEXT")
     notebook.write(nb, path)
 
 
-def _normalise(result, known_ids):
+def _normalise(result, known_ids, lang):
     """Make otter's output byte-stable: one zip name without otter's timestamp,
-    repacked with fixed dates; fixed ids for the cells otter adds."""
+    repacked with fixed dates; fixed ids for the cells otter adds (and their
+    text in the notebook's language)."""
     zips = sorted((result / "autograder").glob("*-autograder_*.zip"))
     if len(zips) != 1:
         raise OtterBuildFailed(f"expected one autograder zip from otter assign, found {len(zips)}")
     repack_zip(zips[0], result / "autograder" / ZIP_NAME)
     zips[0].unlink()
     for variant in ("student", "autograder"):
-        _stable_ids(result / variant / MASTER_NAME, known_ids)
+        _rewrite(result / variant / MASTER_NAME, known_ids, lang)
 
 
 def build_otter(lang, out_dir, books=None, config_path=None, public=True, log=None):
@@ -324,7 +345,7 @@ def build_otter(lang, out_dir, books=None, config_path=None, public=True, log=No
         known = {c.id for c in nbformat.read(master, as_version=4).cells}
         result = Path(tmp) / "dist"
         run_otter_assign(master, result, run_tests=config.get("run_tests", True))
-        _normalise(result, known)
+        _normalise(result, known, lang)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         out_dir.parent.mkdir(parents=True, exist_ok=True)
