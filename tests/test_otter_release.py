@@ -194,6 +194,10 @@ def test_the_student_release_holds_no_reference_code_and_no_hidden_test(releases
     for test in nb.metadata["otter"]["tests"].values():
         for suite in test["suites"]:
             assert all(not case["hidden"] for case in suite["cases"])
+    # the controls: otter's autograder notebook holds both, and the detectors see them
+    solution = (releases[lang] / "autograder" / NAME).read_text(encoding="utf-8")
+    assert len(_copied_lines([c.source for c in nbformat.reads(solution, 4).cells])) > 100
+    assert "function_passed" in solution
 
 
 @pytest.mark.slow
