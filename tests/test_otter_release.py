@@ -82,6 +82,9 @@ def test_master_has_a_question_per_id_with_spec_points_and_manual_written_questi
     answers = [c for c in build_notebooks("en")["solution"].cells
                if c.metadata.get("rnngrade", {}).get("role") == "answer"]
     assert len(manual) == len(answers) >= 3
+    for answer in answers:                 # worth its rubric's points (the notebook source's)
+        role = answer.metadata["rnngrade"]
+        assert f"name: {role['name']}\nmanual: true\npoints: {role['points']}" in "\n".join(manual)
 
 
 # ---------------------------------------------------------------------------
@@ -109,8 +112,8 @@ def test_the_repository_config_is_valid_and_its_requirements_exist():
     ({"generate": {"show_hiden": False}}, "generate: unknown key(s) show_hiden"),
     ({"run_tests": "yes"}, "run_tests must be true or false, got \"yes\""),
     ({"export_cell": {"pdf": "no"}}, "export_cell: pdf must be true or false"),
-    ({"written_question_points": True}, "written_question_points must be a number"),
-    ({"written_question_points": -1}, "written_question_points must be 0 or more"),
+    ({"python_version": 3.1}, "python_version must be a string, got 3.1"),
+    ({"written_question_points": 2}, "unknown key(s) written_question_points"),
     ({"generate": []}, "generate must be a JSON object"),
     ({"requirements": "reqs.txt"}, "requirements: reqs.txt does not exist"),
     ({"files": ["data.csv"]}, "files[0]: data.csv does not exist"),
@@ -134,15 +137,13 @@ def test_a_missing_required_key_is_refused(tmp_path):
         otter_config.load(path)
 
 
-def test_a_good_config_passes_otter_keys_on_and_drops_ours(tmp_path):
-    path = _write_config(tmp_path, {**GOOD, "written_question_points": 2,
-                                    "generate": {"show_hidden": True}})
+def test_a_good_config_passes_otter_keys_on(tmp_path):
+    path = _write_config(tmp_path, {**GOOD, "generate": {"show_hidden": True}})
     config = otter_config.load(path)
     assigned = otter_config.assignment_config(config, ["rnn_checks"], ["autograder"])
     assert assigned["generate"] == {"show_hidden": True}
     assert assigned["requirements"] == "requirements.txt"
     assert assigned["files"] == ["rnn_checks"] and assigned["autograder_files"] == ["autograder"]
-    assert "written_question_points" not in assigned
 
 
 # ---------------------------------------------------------------------------

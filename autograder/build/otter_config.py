@@ -1,8 +1,8 @@
 """The otter release's settings: assignments/rnn_gradients/otter_config.json, validated.
 
     {"name": "rnn_gradients", "requirements": "requirements.txt",
-     "python_version": "3.11", "written_question_points": 0,
-     "export_cell": {"pdf": false}, "generate": {"show_hidden": false}, ...}
+     "python_version": "3.11", "export_cell": {"pdf": false},
+     "generate": {"show_hidden": false}, ...}
 
 Otter accepts unknown keys and wrong types in its configs silently (a typo
 such as "show_hiden" is ignored, "pdf": "no" is true); ours refuses them
@@ -11,10 +11,9 @@ with a message that names the key. Every file the config names
 and must exist.
 
 Keys are a subset of otter assign's ASSIGNMENT CONFIG keys, passed on
-unchanged, except ``written_question_points``, which is ours: the points of
-each written (hand-graded, ``manual: true``) question. SPEC gives written
-questions no points, so the shipped value is 0 and otter's autograded total
-equals rnngrade's 100.
+unchanged (file names made relative to the master's folder). The points of
+the written (hand-graded, ``manual: true``) questions are not set here: they
+are their rubrics' points, from the notebook source.
 """
 
 import json
@@ -31,12 +30,11 @@ GENERATE = {"show_stdout": bool, "show_hidden": bool, "show_all_public": bool, "
             "points_possible": NUMBER, "score_threshold": NUMBER, "print_summary": bool,
             "force_public_test_summary": bool, "debug": bool}
 SCHEMA = {"name": str, "requirements": str, "python_version": str,
-          "written_question_points": NUMBER, "show_question_points": bool, "run_tests": bool,
+          "show_question_points": bool, "run_tests": bool,
           "init_cell": bool, "check_all_cell": bool, "export_cell": EXPORT_CELL,
           "generate": GENERATE, "files": list}
 REQUIRED = ("name", "requirements")
 FILE_KEYS = ("requirements",)       # keys naming one file; "files" names several
-OURS = ("written_question_points",)
 
 
 class OtterConfigError(ValueError):
@@ -116,15 +114,14 @@ def load(path=None):
         raise OtterConfigError(f"{p}: missing key(s) {', '.join(missing)}")
     if not data["name"]:
         raise OtterConfigError(f"{p}: name must be a non-empty string")
-    if data.get("written_question_points", 0) < 0:
-        raise OtterConfigError(f"{p}: written_question_points must be 0 or more")
     return _check_files(p, data)
 
 
 def assignment_config(config, files=(), autograder_files=()):
-    """otter assign's ASSIGNMENT CONFIG from a validated config: our own keys
-    removed, the build's files (a folder name each, next to the master) added."""
-    out = {key: value for key, value in config.items() if key not in OURS}
+    """otter assign's ASSIGNMENT CONFIG from a validated config: file names
+    relative to the master, the build's files (a folder name each, next to
+    the master) added."""
+    out = dict(config)
     out["requirements"] = Path(config["requirements"]).name
     out["files"] = [Path(f).name for f in config.get("files", [])] + list(files)
     out["autograder_files"] = list(autograder_files)
