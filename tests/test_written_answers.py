@@ -365,3 +365,54 @@ def test_the_feedback_shows_the_manual_scores_and_the_rubric_and_no_hidden_test(
     assert "Rubric (W2, 5 points; for graders)." in visible
     assert "HIDDEN TESTS" not in html_text and "incell" not in html_text
     assert "MARK SCHEME" not in visible                  # the markers are HTML comments
+
+
+# ---------------------------------------------------------------------------
+# Slow: the otter release ships the export and its cell; no rubric for students
+
+@pytest.fixture(scope="module")
+def otter_en(tmp_path_factory):
+    """The en otter release, built by the real otter assign."""
+    out = tmp_path_factory.mktemp("otter") / "otter"
+    otter_release.build_otter("en", out)
+    return out
+
+
+@pytest.mark.slow
+def test_the_otter_student_release_exports_the_written_pdf_without_latex(otter_en, tmp_path):
+    from autograder.sandbox.scaffold import is_scaffolding
+    from autograder.written.release import PACKAGE
+
+    student = otter_en / "student"
+    nb = nbformat.read(student / otter_release.MASTER_NAME, 4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert not [f for f in _rubric_fragments("en") if f in text]        # the rubric stays with graders
+    solution = "\n".join(c.source for c in nbformat.read(
+        otter_en / "autograder" / otter_release.MASTER_NAME, 4).cells)
+    assert all(f in solution for f in _rubric_fragments("en"))
+    export = [c for c in nb.cells if c.cell_type == "code" and "export_pdf(" in c.source]
+    assert len(export) == 1 and is_scaffolding(export[0])                # not run when grading
+    assert "grader.export(pdf=False" in text                             # otter's LaTeX PDF is off
+    assert (student / PACKAGE / "__init__.py").is_file()
+    work = tmp_path / "student"
+    shutil.copytree(student, work)
+    for cell in nb.cells:
+        name = cell.metadata.get("rnngrade", {}).get("name")
+        if _role(cell) == "answer" and name in STUDENT_ANSWERS["en"]:
+            cell.source = f"**Your answer ({name}):** {STUDENT_ANSWERS['en'][name]}"
+    notebook.write(nb, work / otter_release.MASTER_NAME)
+    done = subprocess.run([sys.executable, "-c", export[0].source], cwd=work, capture_output=True,
+                          text=True, timeout=TOOL_TIMEOUT, env=dict(os.environ, PYTHONPATH=""))
+    assert done.returncode == 0, done.stderr
+    assert "Wrote" in done.stdout and f"not answered yet): {UNANSWERED}" in done.stdout
+    flat = "".join(_poppler("pdftotext", work / "written_answers.pdf", "-").split())
+    assert "".join(STUDENT_ANSWERS["en"]["W2"].split("$")[0].split()) in flat
+
+
+def test_the_sandbox_skips_the_export_cell_and_nothing_more():
+    from autograder.sandbox.scaffold import is_scaffolding
+    from autograder.written.release import export_cells
+
+    cell = dict(export_cells("zh", otter_release.MASTER_NAME)[1])
+    assert is_scaffolding(cell)
+    assert not is_scaffolding({**cell, "source": cell["source"] + "\nimport os"})

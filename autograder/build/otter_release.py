@@ -26,7 +26,9 @@ student notebooks (autograder.build.build_notebooks):
   earns all its points or none, where rnngrade gives partial credit;
 - each written question (an answer cell) a ``manual: true`` question worth
   its rubric's points (the notebook source's rubric block), its prompt our
-  answer prompt and its solution the model answer and the rubric.
+  answer prompt and its solution the model answer and the rubric;
+- at the end, a cell that writes the written answers' PDF without LaTeX
+  (autograder/written/release.py; otter's own PDF export is off).
 
 The hidden tests import ``autograder`` and ``solutions``: both packages go
 into the autograder zip only (otter's ``autograder_files``), never into
@@ -48,6 +50,7 @@ import nbformat
 import yaml
 
 from autograder import spec
+from autograder.written import release as written_release
 from . import notebook, otter_config
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -194,6 +197,7 @@ def master_notebook(books, config, files=(), autograder_files=(), public=True):
             cells.append(copy.deepcopy(sol))
         if i in ends:
             cells += _question_tests(ends[i], public)
+    cells += written_release.export_cells(books["solution"].metadata["rnngrade"]["lang"], MASTER_NAME)
     ours = {c.id for c in solution} | {f"{c.id}-prompt" for c in solution}
     for index, cell in enumerate(cells):
         if cell.get("id") not in ours:          # raw and test cells: fixed ids
@@ -251,6 +255,8 @@ def _stage(stage, books, config, public):
         from autograder import public as public_checks
         public_checks.write_bundle(stage)
         files.append(CHECKS_PACKAGE)
+    written_release.write_package(stage)               # the written answers' PDF export
+    files.append(written_release.PACKAGE)
     _copy_shipped(stage)
     shutil.copy(config["requirements"], stage / Path(config["requirements"]).name)
     for extra in config.get("files", []):
