@@ -208,6 +208,22 @@ def test_without_chromium_the_student_is_told_and_the_html_is_written(tmp_path):
     assert not (tmp_path / "out" / "written_answers.pdf").exists()
 
 
+@pytest.mark.parametrize("script, said", [
+    ("exec sleep 60", "Chromium did not finish printing within 2 s"),
+    ("echo 'cannot open display' >&2; exit 3", "Chromium exited with code 3 and wrote no PDF: cannot open display"),
+])
+def test_a_chromium_that_fails_is_reported_and_the_html_kept(tmp_path, monkeypatch, script, said):
+    fake = tmp_path / "bin" / "chromium"            # a stand-in that hangs or fails
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent) + os.pathsep + "/usr/bin:/bin")
+    path = notebook.write(filled_notebook("zh"), tmp_path / "rnn_gradients.ipynb")
+    result = export_written(path, tmp_path / "written_answers.pdf", timeout=2)
+    assert not result.ok and said in result.message() and "NO PDF was made" in result.message()
+    assert "遗忘门让细胞状态的路径保持畅通" in result.html.read_text(encoding="utf-8")
+
+
 def test_a_file_that_is_not_a_notebook_exits_2(tmp_path):
     bad = tmp_path / "x.ipynb"
     bad.write_text("not json", encoding="utf-8")
