@@ -318,13 +318,25 @@ def _stream_text(cell):
 
 @pytest.fixture(scope="module")
 def built_twice(tmp_path_factory):
-    """Two full builds (both languages, solution executed) into two folders:
-    one by the command line, one by the function."""
+    """Two builds (both languages, solution executed) into two folders: the
+    whole of `rnngrade build` by the command line, and the notebooks alone by
+    the function (each release's own test module builds it twice)."""
     from autograder import cli
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
     assert cli.main(["build", "--out", str(first)]) == 0
-    written = sorted(first.rglob("*.ipynb"))
-    return first, second, written, build.build(second)
+    written = sorted(p for p in first.rglob("*.ipynb") if p.relative_to(first).parts[1] in build.VARIANTS)
+    return first, second, written, build.build(second, releases=())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", source.LANGUAGES)
+def test_the_command_writes_every_release(built_twice, lang):
+    first = built_twice[0]
+    assert (first / lang / "otter" / "student" / "rnn_gradients.ipynb").is_file()
+    assert list((first / lang / "otter" / "autograder").glob("*.zip"))
+    assert (first / lang / "nbgrader" / "release" / "rnn_gradients" / "rnn_gradients.ipynb").is_file()
+    assert (first / lang / "nbgrader" / "nbgrader_config.py").is_file()
+    assert (first / lang / "gradescope" / "autograder.zip").is_file()
 
 
 @pytest.mark.slow

@@ -81,7 +81,7 @@ if CHROMIUM is None:
 def built(tmp_path_factory):
     """{(lang, variant): folder} of the built notebooks (not executed)."""
     out = tmp_path_factory.mktemp("built")
-    build.build(out, langs=("en", "zh"), execute=False)
+    build.build(out, langs=("en", "zh"), execute=False, releases=())
     return {(lang, variant): out / lang / variant
             for lang in ("en", "zh") for variant in build.VARIANTS}
 

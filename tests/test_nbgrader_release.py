@@ -145,7 +145,7 @@ def built(tmp_path_factory):
     for lang, folder in folders.items():
         release.build_nbgrader(lang, folder)
     again = tmp_path_factory.mktemp("again")
-    build.build(again, langs=("en",), execute=False)
+    build.build(again, langs=("en",), execute=False, releases=("nbgrader",))
     return folders, again / "en" / "nbgrader"
 
 

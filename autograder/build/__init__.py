@@ -10,6 +10,10 @@ writes, for each language,
                                               nbclient + ipykernel
     out/<lang>/{student,solution}/rnn_checks/ the public checks the notebooks'
                                               check cells import (autograder/public)
+    out/<lang>/nbgrader/                      an nbgrader course folder (nbgrader_release.py)
+    out/<lang>/otter/                         otter assign's release (otter_release.py)
+    out/<lang>/gradescope/autograder.zip      the hardened Gradescope autograder
+                                              (gradescope_zip.py)
 
 from one source, ``assignments/rnn_gradients/notebook/rnn_gradients.md``
 (format: autograder/build/source.py). Code is written once; prose exists in
@@ -28,6 +32,7 @@ DEFAULT_SOURCE = (Path(__file__).resolve().parent.parent.parent
                   / "assignments" / "rnn_gradients" / "notebook" / "rnn_gradients.md")
 NOTEBOOK_NAME = "rnn_gradients.ipynb"
 VARIANTS = ("student", "solution")
+RELEASES = ("nbgrader", "otter", "gradescope")
 
 __all__ = ["build", "build_notebooks", "DEFAULT_SOURCE", "LANGUAGES", "SourceError",
            "ExecutionFailed"]
@@ -44,14 +49,17 @@ def build_notebooks(lang, source_path=DEFAULT_SOURCE):
     return {variant: notebook.build_notebook(blocks, lang, variant) for variant in VARIANTS}
 
 
-def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=None):
-    """Write the student and solution notebooks of each language under out.
+def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=None, releases=RELEASES):
+    """Write the student and solution notebooks of each language under out,
+    and the platform releases.
 
     Inputs:
     - out: output folder (made if missing)
     - langs: languages to build, a subset of LANGUAGES
     - execute: run the solution notebook (False only for quick checks)
     - log: a function taking one line of progress, or None
+    - releases: which of RELEASES to build ("nbgrader", "otter", "gradescope");
+      () for the notebooks alone (tests that need only them)
 
     Returns the list of Paths written. Raises SourceError for a bad source
     and ExecutionFailed when the answer key's notebook raises.
@@ -76,9 +84,12 @@ def build(out, langs=LANGUAGES, source_path=DEFAULT_SOURCE, execute=True, log=No
             written += public.write_bundle(path.parent)
             if log is not None:
                 log(f"wrote {path}")
-        written += nbgrader_release.build_nbgrader(lang, out / lang / "nbgrader", source_path, log)
-        written += otter_release.build_otter(lang, out / lang / "otter", books, log=log)
-    written += _gradescope(out, langs, log)
+        if "nbgrader" in releases:
+            written += nbgrader_release.build_nbgrader(lang, out / lang / "nbgrader", source_path, log)
+        if "otter" in releases:
+            written += otter_release.build_otter(lang, out / lang / "otter", books, log=log)
+    if "gradescope" in releases:
+        written += _gradescope(out, langs, log)
     return written
 
 
