@@ -208,12 +208,12 @@ def test_prairielearn_grades_student_folder(world_tmp, tmp_path):
     assert all(set(t) == {"name", "points", "max_points", "message", "output"} for t in results["tests"])
 
 
-def test_prairielearn_empty_upload_is_a_gradable_zero(world_tmp):
+def test_prairielearn_empty_upload_is_not_gradable(world_tmp):
     root = world_tmp / "grade"
     (root / "student").mkdir(parents=True)
     env = dict(os.environ, RNNGRADE_GRADE_ROOT=str(root))
     subprocess.run([sys.executable, "-m", "autograder.platforms.prairielearn"], env=env, check=True,
                    capture_output=True, timeout=600)
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-    assert results["gradable"] is True and results["score"] == 0
-    assert "no notebook and no Python file" in results["message"]
+    assert results["gradable"] is False and "score" not in results     # the attempt does not count
+    assert "no notebook and no Python file" in results["format_errors"][0]

@@ -13,10 +13,13 @@ Under the root (default ``/grade``): the upload is in ``student/``
      "tests": [{"name": "q1 tanh RNN step", "points": 15, "max_points": 15,
                 "message": "...", "output": "..."}]}
 
-``score`` is a fraction in [0, 1], as PrairieLearn expects. An upload that
-cannot be graded (no file, a broken notebook) is still ``gradable``: it
-gets zero with the reason in ``message``, as rnngrade's error rows do;
-``gradable`` is false only if the grader itself failed.
+``score`` is a fraction in [0, 1], as PrairieLearn expects. An upload
+that could not be graded at all (no notebook, several, a file that is not
+a notebook, a syntax error that stops loading, or a failure of the grader
+itself) is ``"gradable": false`` with the reason in ``format_errors``:
+PrairieLearn then awards nothing and does not count the attempt, so the
+student fixes the upload and submits again. Anything that loaded is
+graded, whatever its functions do.
 """
 
 import json
@@ -47,11 +50,14 @@ def results(result):
     tests = [{"name": f"{q['id']} {TITLES.get(q['id'], '')}".strip(), "points": q["score"],
               "max_points": q["max_score"], "message": "", "output": _lines(result, q)}
              for q in result["questions"]]
-    message = reason(result) or f"Graded by rnngrade: {result['score']:g} / {MAX_SCORE:g} points."
-    return {"gradable": not result.get("internal_error", False),
+    output = "\n".join(one_line(n, LINE_LIMIT) for n in notes(result))
+    if result["status"] != "graded":
+        why = one_line(reason(result), LINE_LIMIT)
+        return {"gradable": False, "format_errors": [why], "message": why, "output": output}
+    return {"gradable": True,
             "score": round(result["score"] / MAX_SCORE, 6),
-            "message": one_line(message, LINE_LIMIT),
-            "output": "\n".join(one_line(n, LINE_LIMIT) for n in notes(result)),
+            "message": f"Graded by rnngrade: {result['score']:g} / {MAX_SCORE:g} points.",
+            "output": output,
             "tests": tests}
 
 
@@ -77,7 +83,8 @@ def main(argv=None):
     except ConfigError as exc:
         print(f"rnngrade: {exc}", file=sys.stderr)
         return 2
-    print(f"rnngrade: score {document['score']:g}; wrote {Path(root) / 'results' / 'results.json'}")
+    verdict = f"score {document['score']:g}" if document["gradable"] else "not gradable"
+    print(f"rnngrade: {verdict}; wrote {Path(root) / 'results' / 'results.json'}")
     return 0
 
 
