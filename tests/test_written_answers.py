@@ -432,3 +432,20 @@ def test_the_sandbox_skips_the_export_cell_and_nothing_more():
     cell = dict(export_cells("zh", otter_release.MASTER_NAME)[1])
     assert is_scaffolding(cell)
     assert not is_scaffolding({**cell, "source": cell["source"] + "\nimport os"})
+
+
+def test_the_shipped_exporter_is_standalone_and_holds_no_reference_code():
+    """rnn_written goes to students: no import of our packages, no answer-key line."""
+    import ast
+
+    from autograder.written.release import HERE, SHIPPED
+    from test_build_notebook import _copied_lines
+
+    texts = [(HERE / name).read_text(encoding="utf-8") for name in SHIPPED]
+    assert _copied_lines(texts) == {}
+    for text in texts:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert node.module.split(".")[0] not in ("autograder", "solutions")
+            if isinstance(node, ast.Import):
+                assert not [a for a in node.names if a.name.split(".")[0] in ("autograder", "solutions")]

@@ -54,16 +54,15 @@ class ExportResult:
 
     def message(self):
         """What to tell the student, one line per fact."""
-        lines = []
         if self.pdf is not None:
-            lines.append(MESSAGES["pdf"].format(pdf=self.pdf, n=self.count))
+            facts = [MESSAGES["pdf"].format(pdf=self.pdf, n=self.count)]
         else:
-            lines.append(MESSAGES["no_pdf"].format(reason=self.error, html=self.html))
+            facts = [MESSAGES["no_pdf"].format(reason=self.error, html=self.html)]
         if self.count == 0:
-            lines.append(MESSAGES["none"])
+            facts.append(MESSAGES["none"])
         if self.unanswered:
-            lines.append(MESSAGES["unanswered"].format(names=", ".join(self.unanswered)))
-        return "\n".join(lines)
+            facts.append(MESSAGES["unanswered"].format(names=", ".join(self.unanswered)))
+        return "\n".join(facts)
 
 
 def export_written(notebook, out=None, timeout=None):
