@@ -32,7 +32,7 @@ def _say(message, stream=None):
 def run(args):
     """Run the command; the exit status (0, 1 when some student was not
     recorded or the autograder failed, 2 on misuse)."""
-    from ..cli import _progress_printer
+    from ..progress import progress_printer as _progress_printer
     from .sync import UsageError, sync
     progress = None if args.quiet else _progress_printer(sys.stderr)
     try:
