@@ -149,7 +149,7 @@ def build_parser():
     g.add_argument("paths", nargs="+", metavar="PATH")
     g.add_argument("--out", metavar="DIR", help="write grades.csv, feedback and Gradescope results here")
     g.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel submissions (default: cores)")
-    g.add_argument("--json", action="store_true", help="print the JSON document of SPEC.md to stdout")
+    g.add_argument("--json", action="store_true", help="print the JSON document of docs/CONTRACT.md to stdout")
     g.add_argument("--quiet", action="store_true", help="no progress lines")
     g.add_argument("--config", metavar="FILE", default=None,
                    help="assignment config with the sandbox limits (default: "
