@@ -33,11 +33,17 @@ $(RUNTIME_STAMP): pyproject.toml
 demo: $(RUNTIME_STAMP)
 	$(PY) -m autograder.demo
 
+# Two pytest workers (pytest-xdist), one test module each at a time: the
+# integration tests mostly wait on subprocesses (sandboxes, kernels, otter,
+# nbgrader, chromium). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_PARALLEL)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m 'not slow'
+	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m 'not slow'
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
