@@ -28,7 +28,7 @@ from ..reports.feedback import items
 from ..reports.gradescope import gradescope_results
 from ..spec import QUESTIONS
 from ..textsafe import one_line
-from .single import grade_folder, usable_limits
+from .single import grade_folder, usable_limits, write_results
 
 DETAILS = ("after_published", "visible", "hidden")
 TITLES = {q.id: q.title for q in QUESTIONS}
@@ -77,11 +77,7 @@ def run(root):
     options = read_options(source / "gradescope.json")
     result = grade_folder(root / "submission", usable_limits(config.limits))
     document = results(result, options["details"])
-    out = root / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / "results.json.tmp"
-    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out / "results.json")
+    write_results(root, document)
     return document
 
 

@@ -22,33 +22,25 @@ student fixes the upload and submits again. Anything that loaded is
 graded, whatever its functions do.
 """
 
-import json
 import os
 import sys
 from pathlib import Path
 
 from ..config import ConfigError, load_config
-from ..reports.feedback import items, notes, reason
+from ..reports.feedback import notes, reason
+from ..reports.gradescope import question_output
 from ..spec import MAX_SCORE, QUESTIONS
 from ..textsafe import one_line
-from .single import grade_folder, usable_limits
+from .single import grade_folder, usable_limits, write_results
 
 TITLES = {q.id: q.title for q in QUESTIONS}
 LINE_LIMIT = 2000
 
 
-def _lines(result, q):
-    out = []
-    for head, found in items(result, q):
-        out.append(one_line(head, LINE_LIMIT))
-        out += ["    - " + one_line(f, LINE_LIMIT) for f in found]
-    return "\n".join(out)
-
-
 def results(result):
     """PrairieLearn's results.json for one result dict."""
     tests = [{"name": f"{q['id']} {TITLES.get(q['id'], '')}".strip(), "points": q["score"],
-              "max_points": q["max_score"], "message": "", "output": _lines(result, q)}
+              "max_points": q["max_score"], "message": "", "output": question_output(result, q)}
              for q in result["questions"]]
     output = "\n".join(one_line(n, LINE_LIMIT) for n in notes(result))
     if result["status"] != "graded":
@@ -68,11 +60,7 @@ def run(root):
     config = load_config(course_config if course_config.exists() else None)
     result = grade_folder(root / "student", usable_limits(config.limits))
     document = results(result)
-    out = root / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / "results.json.tmp"
-    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out / "results.json")
+    write_results(root, document)
     return document
 
 

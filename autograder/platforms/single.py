@@ -17,6 +17,8 @@ exactly as ``rnngrade grade`` grades it.
 """
 
 import dataclasses
+import json
+import os
 from pathlib import Path
 
 from ..batch import discover, grade_one
@@ -93,3 +95,13 @@ def usable_limits(limits):
         if not ok:
             mode = "none"
     return dataclasses.replace(limits, isolation=mode)
+
+
+def write_results(root, document):
+    """Write root/results/results.json atomically (temp file, then rename); returns its Path."""
+    out = Path(root) / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / "results.json.tmp"
+    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out / "results.json")
+    return out / "results.json"

@@ -31,7 +31,8 @@ def _summary(result):
     return "\n".join(lines)
 
 
-def _test_output(result, q):
+def question_output(result, q):
+    """One question's text: each function's head line, its findings indented under it."""
     lines = []
     for head, findings in items(result, q):
         lines.append(one_line(head, LINE_LIMIT))
@@ -46,6 +47,6 @@ def gradescope_results(result):
         "output": _summary(result),
         "output_format": "text",
         "tests": [{"name": q["id"], "score": q["score"], "max_score": q["max_score"],
-                   "output": _test_output(result, q), "output_format": "text", "visibility": "visible"}
+                   "output": question_output(result, q), "output_format": "text", "visibility": "visible"}
                   for q in result["questions"]],
     }
