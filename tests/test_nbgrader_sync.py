@@ -384,3 +384,35 @@ def test_patched_numpy_cannot_hide_an_in_place_change_in_the_sandbox(tmp_path):
         assert student.load.ok
         outcome = student.call("clip_grad_norm", grads, 0.5)
     assert outcome.error is None and outcome.mutated
+
+
+# ---------------------------------------------------------------------------
+# Our late policy in nbgrader's gradebook
+
+@pytest.mark.slow
+def test_the_late_policy_reaches_nbgraders_export_as_rnngrade_applies_it(built, tmp_path):
+    """A due date in assignment.json: `rnngrade nbgrader` makes nbgrader's own
+    late-penalty step use our policy (late_plugin.py), so `nbgrader export`
+    shows the penalty `rnngrade grade` computes from the same timestamp.txt."""
+    config = json.loads((ROOT / "assignments" / "rnn_gradients" / "assignment.json").read_text())
+    config.update(due="2026-12-01T17:00:00+00:00", extensions={"solution": 48},
+                  late_policy={"per_day": 0.1, "max": 0.3, "grace_minutes": 15})
+    config_file = tmp_path / "assignment.json"
+    config_file.write_text(json.dumps(config))
+    course = make_course(built, tmp_path / "course", ("solution", FEEDBACK_BUG))
+    for student in ("solution", FEEDBACK_BUG):                # 1 day 1 hour after the due date
+        (course / "submitted" / student / A / "timestamp.txt").write_text("2026-12-02 18:00:00.000000 UTC")
+    done = rnngrade("nbgrader", A, "--course", str(course), "--config", str(config_file), "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    graded = rnngrade("grade", str(course / "submitted"), "--config", str(config_file), "--json", "--quiet")
+    assert graded.returncode == 0, graded.stderr
+    ours = {r["student"]: r for r in json.loads(graded.stdout)["submissions"]}
+    rows = exported(course)
+    bug = ours[FEEDBACK_BUG]
+    assert bug["late"]["days_late"] == 2 and bug["late_penalty"] == pytest.approx(0.2 * bug["raw_score"], abs=0.01)
+    assert float(rows[FEEDBACK_BUG]["late_submission_penalty"]) == pytest.approx(bug["late_penalty"], abs=1e-4)
+    assert float(rows[FEEDBACK_BUG]["score"]) == pytest.approx(bug["score"], abs=1e-4)
+    # the 48-hour extension keeps the answer key on time in both
+    assert ours["solution"]["late_penalty"] == 0
+    assert float(rows["solution"]["late_submission_penalty"]) == 0
+    assert float(rows["solution"]["score"]) == spec.MAX_SCORE

@@ -20,6 +20,11 @@ scores in its gradebook.
 3. Each test cell's ``auto_score`` is then written (and checked) through
    ``nbgrader.api.Gradebook``; a grader's manual score is never touched,
    and written answers stay for graders.
+4. With a due date in assignment.json, the gradebook's due date is set to
+   it and nbgrader's late-penalty step uses our policy (late_plugin.py):
+   ``nbgrader export`` shows the penalty ``rnngrade grade`` computes. Like
+   nbgrader's own, it is computed at autograde time, on the autograded
+   score (written answers graded later are not penalised).
 
 Nothing is followed: a student folder, assignment folder or notebook that
 is a link, not a regular file or over the size limit is neither graded nor
@@ -31,14 +36,16 @@ import stat
 import sys
 import warnings
 from dataclasses import dataclass, field
+from datetime import timezone
 from pathlib import Path
 
 from sqlalchemy.exc import SAWarning
 
 from .. import batch
-from ..config import load_config
+from ..config import DEFAULT_PATH as DEFAULT_CONFIG, load_config
 from ..discovery import Submission, printable
 from . import cells
+from .late_plugin import PolicyLatePenalty
 
 SUBMITTED = "submitted"
 
@@ -139,9 +146,10 @@ def feedback_check(config):
             "(rnngrade build's nbgrader_config.py does)")
 
 
-def course_config(course, db_url, execute, entries):
+def course_config(course, db_url, execute, entries, late_config=None):
     """The course's nbgrader_config.py, with the root, the gradebook URL and
-    the autograde steps of this run."""
+    the autograde steps of this run; with late_config (the assignment config
+    file, when it has a due date) nbgrader's late penalty is our policy's."""
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute, IgnorePattern, SaveAutoGrades
     from traitlets.config import Config
@@ -160,6 +168,9 @@ def course_config(course, db_url, execute, entries):
     at = steps.index(SaveAutoGrades) if SaveAutoGrades in steps else len(steps)
     config.Autograde.autograde_preprocessors = steps[:at] + [cells.SandboxScores] + steps[at:]
     config.SandboxScores.entries = entries
+    if late_config is not None:                       # our late policy through nbgrader's plugin
+        config.AssignLatePenalties.plugin_class = PolicyLatePenalty
+        config.PolicyLatePenalty.config_file = str(late_config)
     return config
 
 
@@ -173,6 +184,13 @@ def _gradebook_notebooks(db_url, assignment):
             raise UsageError(f"the gradebook has no assignment {assignment!r}: run "
                              f"`nbgrader generate_assignment {assignment}` in the course folder "
                              "(with the same --db) first") from None
+
+
+def set_due_date(db_url, assignment, due):
+    """The assignment's due date in the gradebook (nbgrader keeps naive UTC times)."""
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_assignment(assignment, duedate=due.astimezone(timezone.utc).replace(tzinfo=None))
 
 
 def write_scores(db_url, assignment, student, notebook, entries):
@@ -224,7 +242,8 @@ def sync(assignment, course, db_url=None, jobs=None, execute=False, config_file=
     if _is_dir(course) != "dir":
         raise UsageError(f"{course} is not a course folder")
     _with_venv_path()
-    limits = load_config(config_file).limits
+    assignment_config = load_config(config_file)
+    limits = assignment_config.limits
     probe = course_config(course, db_url, execute, {})
     db_url = db_url or NbGraderAPI(config=probe).coursedir.db_url
     summary = Summary()
@@ -237,7 +256,11 @@ def sync(assignment, course, db_url=None, jobs=None, execute=False, config_file=
         if internal:
             summary.problems.append((student, "the autograder itself failed on this notebook; nothing "
                                               "was recorded (rerun the command)"))
-    api = NbGraderAPI(config=course_config(course, db_url, execute, entries))
+    late_config = None
+    if assignment_config.late.due is not None:
+        late_config = Path(config_file) if config_file else DEFAULT_CONFIG
+        set_due_date(db_url, assignment, assignment_config.late.due)
+    api = NbGraderAPI(config=course_config(course, db_url, execute, entries, late_config))
     skipped = {s for s, _ in summary.problems}
     with warnings.catch_warnings():                   # nbgrader's own SQLAlchemy session warnings
         warnings.simplefilter("ignore", SAWarning)
