@@ -175,7 +175,10 @@ def test_a_hanging_function_costs_only_the_questions_that_call_it(tmp_path, func
         else:
             assert q.score == q.max_score, (q.id, q.feedback)
     feedback = " ".join(grade.question(spec.question_of(function)).feedback)
-    assert "did not finish within 1 s" in feedback
+    # a backward meets its cost case first: it is stopped there, by the cost limit or,
+    # with these small limits, by the question's time budget
+    assert ("did not finish within 1 s" in feedback or "did not finish within 5.0 s" in feedback
+            or "did not finish before the time budget" in feedback), feedback
 
 
 _QUESTIONS_CALLING = _questions_calling()

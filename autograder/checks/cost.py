@@ -136,9 +136,10 @@ def cost_case(student, layer, sizes=None):
                     if chained else "")
         case.check(False, f"backprop should cost about as much as the forward pass; `{layer.backward}` "
                           f"{took} on {sizes.name}, where the answer key takes about "
-                          f"{_format_seconds(expected)}{own_step}. A backward that recomputes the forward "
-                          "for each parameter (a numerical gradient, or the complex step) is not backprop, "
-                          "so this function earns none of its points",
+                          f"{_format_seconds(expected)}{own_step}. A backward that does not finish in that "
+                          "time (a loop that never ends) or recomputes the forward for each parameter (a "
+                          "numerical gradient, or the complex step) is not backprop, so this function earns "
+                          "none of its points",
                    behaviour_failed=BEHAVIOUR)
     result = case.result()
     if decisive:
@@ -148,7 +149,8 @@ def cost_case(student, layer, sizes=None):
 
 
 def with_cost(check, layer):
-    """A backward check followed by its cost case; a decisive miss zeroes every case.
+    """A backward check and its cost case (run first, listed last); a decisive
+    miss zeroes every case.
 
     When the student's forward is wrong at the cost size, the cost case's
     values cannot be right either: it then earns what the function's other
@@ -156,10 +158,14 @@ def with_cost(check, layer):
     there), so only its time decides.
     """
     def checked(student):
-        cases = check(student)
         if not oracle.current().profile.cost:
-            return cases
+            return check(student)
+        # The cost case runs first, while the question's time budget is whole:
+        # run last, a numerical gradient could spend the budget on the ordinary
+        # cases, leave the cost case no time to show it is slow, and keep most
+        # of its points on a busy machine. (The list keeps it last.)
         cost, decisive = cost_case(student, layer)
+        cases = check(student)
         if decisive:
             for c in cases:
                 c.fraction = 0.0
