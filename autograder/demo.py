@@ -35,6 +35,7 @@ def _outputs():
               f"  {GRADES / 'grades.json'}       the --json document (docs/CONTRACT.md)",
               f"  {GRADES / 'feedback'}/          each student's feedback (.md and .html; index.csv)",
               f"  {GRADES / 'gradescope'}/        Gradescope results.json per student",
+              f"  {GRADES / 'class_report.html'}  the class report (and class_report.json)",
               "", "What each sample student shows:"]
     width = max(len(s.student) for s in SAMPLES)
     lines += [f"  {s.student:<{width}}  {s.summary}" for s in SAMPLES]

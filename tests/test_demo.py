@@ -14,5 +14,5 @@ def test_every_sample_says_what_it_shows():
 def test_every_output_folder_is_named():
     text = "\n".join(demo._outputs())
     for part in ("student", "solution", "otter", "nbgrader", "autograder.zip", "grades.csv",
-                 "grades.json", "feedback", "gradescope"):
+                 "grades.json", "feedback", "gradescope", "class_report.html"):
         assert part in text
