@@ -24,15 +24,12 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError, load_config
-from ..reports.feedback import items
-from ..reports.gradescope import gradescope_results
-from ..spec import QUESTIONS
+from ..reports.feedback import LINE_LIMIT, items
+from ..reports.gradescope import gradescope_results, question_output
 from ..textsafe import one_line
-from .single import grade_folder, usable_limits, write_results
+from .single import grade_folder, question_title, usable_limits, write_results
 
 DETAILS = ("after_published", "visible", "hidden")
-TITLES = {q.id: q.title for q in QUESTIONS}
-LINE_LIMIT = 2000
 
 
 def read_options(path):
@@ -52,19 +49,17 @@ def read_options(path):
 
 def results(result, details="after_published"):
     """Gradescope's results.json for one result dict."""
-    base = gradescope_results(result)
     tests = []
-    for q, test in zip(result["questions"], base["tests"]):
-        heads, findings = [], []
-        for head, found in items(result, q):
-            heads.append(one_line(head, LINE_LIMIT))
-            findings += [one_line(head, LINE_LIMIT)] + ["    - " + one_line(f, LINE_LIMIT) for f in found]
-        title = f"{q['id']} {TITLES.get(q['id'], '')}".strip()
+    for q in result["questions"]:
+        title = question_title(q["id"])
+        functions = items(result, q)
         tests.append({"name": title, "score": q["score"], "max_score": q["max_score"],
-                      "output": "\n".join(heads), "output_format": "text", "visibility": "visible"})
-        if any(line.startswith("    - ") for line in findings):
-            tests.append({"name": f"{title}: details", "output": "\n".join(findings),
+                      "output": "\n".join(one_line(head, LINE_LIMIT) for head, _ in functions),
+                      "output_format": "text", "visibility": "visible"})
+        if any(found for _, found in functions):
+            tests.append({"name": f"{title}: details", "output": question_output(result, q),
                           "output_format": "text", "visibility": details})
+    base = gradescope_results(result)
     return {"score": base["score"], "output": base["output"], "output_format": "text",
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 

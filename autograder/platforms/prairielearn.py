@@ -27,19 +27,17 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError, load_config
-from ..reports.feedback import notes, reason
+from ..reports.feedback import LINE_LIMIT, notes, reason
 from ..reports.gradescope import question_output
-from ..spec import MAX_SCORE, QUESTIONS
+from ..spec import MAX_SCORE
 from ..textsafe import one_line
-from .single import grade_folder, usable_limits, write_results
+from .single import grade_folder, question_title, usable_limits, write_results
 
-TITLES = {q.id: q.title for q in QUESTIONS}
-LINE_LIMIT = 2000
 
 
 def results(result):
     """PrairieLearn's results.json for one result dict."""
-    tests = [{"name": f"{q['id']} {TITLES.get(q['id'], '')}".strip(), "points": q["score"],
+    tests = [{"name": question_title(q["id"]), "points": q["score"],
               "max_points": q["max_score"], "message": "", "output": question_output(result, q)}
              for q in result["questions"]]
     output = "\n".join(one_line(n, LINE_LIMIT) for n in notes(result))

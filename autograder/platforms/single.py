@@ -17,14 +17,16 @@ exactly as ``rnngrade grade`` grades it.
 """
 
 import dataclasses
-import json
-import os
 from pathlib import Path
 
 from ..batch import discover, grade_one
 from ..grading import error_grade
+from ..regrade import atomic_write
+from ..spec import QUESTIONS
+from ..reports import json_text
 
 STUDENT = "submission"
+_TITLES = {q.id: q.title for q in QUESTIONS}
 UPLOAD_HINT = "upload exactly one notebook (.ipynb) or one Python file (.py)"
 
 
@@ -98,10 +100,14 @@ def usable_limits(limits):
 
 
 def write_results(root, document):
-    """Write root/results/results.json atomically (temp file, then rename); returns its Path."""
+    """Write root/results/results.json atomically, as the canonical JSON text
+    rnngrade writes everywhere (terminal-acting characters escaped); returns its Path."""
     out = Path(root) / "results"
     out.mkdir(parents=True, exist_ok=True)
-    tmp = out / "results.json.tmp"
-    tmp.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out / "results.json")
+    atomic_write(out / "results.json", json_text(document))
     return out / "results.json"
+
+
+def question_title(qid):
+    """A platform test's name for a question: "q1 tanh RNN step"."""
+    return f"{qid} {_TITLES.get(qid, '')}".strip()
