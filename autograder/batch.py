@@ -78,7 +78,7 @@ def result_key(sub, limits=None):
     return hashlib.sha256(framed.encode("ascii")).hexdigest()
 
 
-def _refusal(sub, limits):
+def refusal(sub, limits):
     """Why a submission is not handed to the sandbox at all (checked with lstat), else ""."""
     if sub.problem:
         return sub.problem
@@ -127,9 +127,9 @@ def grade_one(sub, limits=None, prestart=False):
     Python and numpy start-up overlap the grading).
     """
     limits = limits or Limits()
-    refusal = _refusal(sub, limits)
-    if refusal:
-        return _clean(error_grade(sub.student, refusal, sub.notes).to_dict())
+    why = refusal(sub, limits)
+    if why:
+        return _clean(error_grade(sub.student, why, sub.notes).to_dict())
     from .sandbox import SandboxedStudent
 
     try:

@@ -94,20 +94,13 @@ def student_folders(course, assignment):
     return out
 
 
-def _notebook_problem(path, limit):
-    """Why a submitted notebook is not graded nor given to nbgrader ("" if it is fine);
+def _notebook_problem(path, limits):
+    """Why a submitted notebook is not graded nor given to nbgrader ("" if it is fine),
+    by the batch's own rule (batch.refusal: links, special files, the size cap);
     None when it is absent (nbgrader itself gives an absent notebook zero)."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    if stat.S_ISLNK(info.st_mode):
-        return f"{path.name} is a symbolic link; it was not followed"
-    if not stat.S_ISREG(info.st_mode):
-        return f"{path.name} is not a regular file; it was not opened"
-    if info.st_size > limit:
-        return f"{path.name} is larger than {limit} bytes; it was not read"
-    return ""
+    return batch.refusal(Submission("", path), limits)
 
 
 def submissions(folders, notebooks, limits):
@@ -120,7 +113,7 @@ def submissions(folders, notebooks, limits):
         found, bad = [], []
         for nb in notebooks:
             path = folder / f"{nb}.ipynb"
-            why = _notebook_problem(path, limits.submission_bytes)
+            why = _notebook_problem(path, limits)
             if why:
                 bad.append(why)
             elif why == "":
