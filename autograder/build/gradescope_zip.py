@@ -5,16 +5,23 @@ when it builds the image, and ``run_autograder`` for every submission. The
 zip holds:
 
     setup.sh            a pinned Python (3.11) and the grader's pinned runtime
-                        dependencies in /autograder/venv; our package from the
-                        wheel into source/lib; then source/ made unreadable
-                        to every user but root (no git clone, no network
-                        beyond the package index)
+                        dependencies in ROOT/venv (pip, from the package
+                        index); our package from the wheel into source/lib;
+                        then source/ made unreadable to every user but root
+                        (no git clone, no network beyond the package index).
+                        ROOT is $AUTOGRADER_ROOT, default /autograder (tests
+                        run it for real under a temporary root)
     run_autograder      grades submission/ with the sandbox and writes
                         results/results.json (autograder/platforms/gradescope.py);
                         honours AUTOGRADER_ROOT (default /autograder)
-    install_lib.sh      the wheel step of setup.sh on its own (tests run it)
-    requirements.txt    numpy, nbformat, ipython pinned to the versions
-                        this build ran with
+    install_lib.sh      the wheel step of setup.sh on its own (tests run it):
+                        pip compiles the package's bytecode there, once per
+                        image, and the grading user's matplotlib font list is
+                        made (autograder.sandbox.mplfonts), so that no
+                        submission pays for either
+    requirements.txt    numpy, nbformat, ipython and matplotlib (what grading
+                        and the student notebook import) pinned to the
+                        versions this build ran with
     <wheel>             this repository's package (answer key and checks)
     assignment.json     the assignment config (sandbox limits)
     gradescope.json     {"details": "after_published"}: when students see
@@ -44,33 +51,38 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent.parent
 CONFIG = REPO / "assignments" / "rnn_gradients" / "assignment.json"
 PYTHON = "3.11"
-RUNTIME = ("numpy", "nbformat", "ipython")       # what grading imports beyond the stdlib
+RUNTIME = ("numpy", "nbformat", "ipython", "matplotlib")   # what grading and the notebook import
 EPOCH = 1767225600                               # 2026-01-01T00:00:00Z: fixed file times
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 PACKAGES = ("autograder", "solutions")
 
 SETUP_SH = f"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
+# AUTOGRADER_ROOT moves the root (default /autograder), as in run_autograder (tests).
 set -euo pipefail
-cd /autograder/source
+root="${{AUTOGRADER_ROOT:-/autograder}}"
+cd "$root/source"
 if ! command -v python{PYTHON} >/dev/null 2>&1; then
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\
         python{PYTHON} python{PYTHON}-venv util-linux
 fi
-python{PYTHON} -m venv /autograder/venv
-/autograder/venv/bin/python -m pip install --no-cache-dir --upgrade pip
-/autograder/venv/bin/python -m pip install --no-cache-dir -r requirements.txt
-PYTHON=/autograder/venv/bin/python bash install_lib.sh /autograder/source
+python{PYTHON} -m venv "$root/venv"
+"$root/venv/bin/python" -m pip install --no-cache-dir --upgrade pip
+"$root/venv/bin/python" -m pip install --no-cache-dir -r requirements.txt
+PYTHON="$root/venv/bin/python" bash install_lib.sh "$root/source"
 """
 
 INSTALL_LIB_SH = """#!/usr/bin/env bash
-# Install the grader's wheel into SOURCE/lib and make SOURCE readable by root only.
+# Install the grader's wheel into SOURCE/lib (its bytecode compiled now, once, not
+# in every container), build the grading user's matplotlib font cache, and make
+# SOURCE readable by root only.
 # Usage: PYTHON=/path/to/python bash install_lib.sh SOURCE
 set -euo pipefail
 source_dir="$1"
-"${PYTHON:-python3}" -m pip install --quiet --no-deps --no-index --no-compile \\
+"${PYTHON:-python3}" -m pip install --quiet --no-deps --no-index \\
     --target "$source_dir/lib" "$source_dir"/*.whl
+PYTHONPATH="$source_dir/lib" "${PYTHON:-python3}" -m autograder.sandbox.mplfonts
 chown -R 0:0 "$source_dir"
 chmod -R go-rwx "$source_dir"
 """
