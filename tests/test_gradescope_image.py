@@ -134,13 +134,20 @@ def _traversable_tmp():
     return folder
 
 
-def _clean_env(**extra):
-    """This environment without the test venv's Python settings."""
+def _clean_env(root=None):
+    """This environment without the test venv's Python settings; with a root,
+    AUTOGRADER_ROOT and a cache folder of the image's own beside it (the grading
+    user's matplotlib font list goes there, not into this machine's)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "VIRTUAL_ENV", "RNNGRADE_PYTHON", "PYTHONHOME",
-                         "PYTHONDONTWRITEBYTECODE")}
-    env.update(extra)
+                         "PYTHONDONTWRITEBYTECODE", "MPLCONFIGDIR")}
+    if root is not None:
+        env.update(AUTOGRADER_ROOT=str(root), XDG_CACHE_HOME=str(_cache(root)))
     return env
+
+
+def _cache(root):
+    return root.parent / "cache"
 
 
 def _bytecode(lib):
@@ -161,8 +168,8 @@ def image(tmp_path_factory):
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root / "source")
     done = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=base,
-                          env=_clean_env(AUTOGRADER_ROOT=str(root)), capture_output=True,
-                          text=True, timeout=SETUP_TIMEOUT)
+                          env=_clean_env(root), capture_output=True, text=True,
+                          timeout=SETUP_TIMEOUT)
     assert done.returncode == 0, f"setup.sh failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     yield root
     shutil.rmtree(base, ignore_errors=True)
@@ -175,8 +182,7 @@ def grade(root, notebook):
     (root / "submission").mkdir()
     (root / "submission" / "hw.ipynb").write_bytes(nbformat.writes(notebook).encode("utf-8"))
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")],
-                          env=_clean_env(AUTOGRADER_ROOT=str(root)), capture_output=True,
-                          text=True, timeout=900)
+                          env=_clean_env(root), capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
 
@@ -204,6 +210,7 @@ def test_setup_sh_builds_a_venv_with_the_pinned_runtime(image):
             for line in out.splitlines() if "==" in line}
     assert {_normal(p.split("==")[0]): p.split("==")[1] for p in wanted}.items() <= have.items()
     assert stat.S_IMODE((image / "source").stat().st_mode) & 0o077 == 0     # locked to root
+    assert list((_cache(image) / "matplotlib").glob("fontlist-v*.json")), "no font list made"
 
 
 @pytest.mark.slow
