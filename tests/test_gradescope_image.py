@@ -27,7 +27,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
@@ -42,6 +41,7 @@ from autograder.build.fill import fill_notebook
 from autograder.build.gradescope_zip import build_gradescope, requirements
 from autograder.spec import QUESTIONS
 from autograder.submissions import compose, read_header
+from test_gradescope_zip import traversable_tmp
 
 FILES = Path(__file__).parent / "files"
 BUG = FILES / "bugs" / "dW_hh_transposed.py"
@@ -122,18 +122,6 @@ def _index_reachable():
         return f"the package index {INDEX} is unreachable ({exc}): setup.sh cannot pip install"
 
 
-def _traversable_tmp():
-    """A new folder every user may traverse (this machine's /tmp is 0700, and the
-    sandbox's child, under a uid of its own, imports from ROOT/venv)."""
-    bases = [b for b in ("/var/tmp", "/dev/shm", tempfile.gettempdir())
-             if os.path.isdir(b) and os.stat(b).st_mode & stat.S_IXOTH]
-    if not bases:
-        pytest.skip("no temporary folder other users may traverse")
-    folder = Path(tempfile.mkdtemp(prefix="rnngrade-gs-image-", dir=bases[0]))
-    folder.chmod(0o755)
-    return folder
-
-
 def _clean_env(root=None):
     """This environment without the test venv's Python settings; with a root,
     AUTOGRADER_ROOT and a cache folder of the image's own beside it (the grading
@@ -162,7 +150,7 @@ def image(tmp_path_factory):
     if reason:
         pytest.skip(reason)
     zip_path = build_gradescope(tmp_path_factory.mktemp("gs-image-build"))
-    base = _traversable_tmp()
+    base = traversable_tmp()
     root = base / "autograder"
     (root / "source").mkdir(parents=True)
     with zipfile.ZipFile(zip_path) as zf:

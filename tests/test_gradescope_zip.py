@@ -3,8 +3,8 @@ end to end, in temporary folders laid out like the platforms' containers.
 
 The zip is unpacked into ROOT/source as Gradescope does, its own
 install_lib.sh installs the wheel and locks source/ to root (setup.sh's
-last step; the pinned Python and pip installs of setup.sh need the network
-and are not run here: the test's venv stands in for /autograder/venv), and
+last step; the test's venv stands in for /autograder/venv here, and
+tests/test_gradescope_image.py runs the whole setup.sh, pip included), and
 run_autograder grades ROOT/submission. Every submission here runs only
 through run_autograder, which grades in the sandbox.
 """
@@ -39,17 +39,24 @@ def zip_path(tmp_path_factory):
     return build_gradescope(tmp_path_factory.mktemp("gs-build"))
 
 
-@pytest.fixture
-def world_tmp():
-    """A temporary folder every user may traverse (this machine's /tmp is
+def traversable_tmp():
+    """A new temporary folder every user may traverse (this machine's /tmp is
     0700), so that only the zip's own permissions keep the child's uid out
-    of source/: the control in the mode-none test proves it."""
+    of source/ (the control in the mode-none test proves it), and the child
+    can import from a venv inside it."""
     bases = [b for b in ("/var/tmp", "/dev/shm", tempfile.gettempdir())
              if os.path.isdir(b) and os.stat(b).st_mode & stat.S_IXOTH]
     if not bases:
         pytest.skip("no temporary folder other users may traverse")
     d = Path(tempfile.mkdtemp(prefix="rnngrade-gs-", dir=bases[0]))
     d.chmod(0o755)
+    return d
+
+
+@pytest.fixture
+def world_tmp():
+    """traversable_tmp(), removed after the test."""
+    d = traversable_tmp()
     yield d
     shutil.rmtree(d, ignore_errors=True)
 
