@@ -151,16 +151,22 @@ def image(tmp_path_factory):
         pytest.skip(reason)
     zip_path = build_gradescope(tmp_path_factory.mktemp("gs-image-build"))
     base = traversable_tmp()
-    root = base / "autograder"
+    try:
+        yield _set_up(zip_path, base / "autograder")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _set_up(zip_path, root):
+    """Unpack the zip into root/source and run its setup.sh there; returns root."""
     (root / "source").mkdir(parents=True)
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root / "source")
-    done = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=base,
+    done = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root.parent,
                           env=_clean_env(root), capture_output=True, text=True,
                           timeout=SETUP_TIMEOUT)
     assert done.returncode == 0, f"setup.sh failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    yield root
-    shutil.rmtree(base, ignore_errors=True)
+    return root
 
 
 def grade(root, notebook):
