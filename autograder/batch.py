@@ -28,7 +28,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from .discovery import SUFFIXES, DiscoveryError, Submission, discover, printable, shown
-from .grading import error_grade, grade_student
 from .sandbox.limits import Limits
 from .sandbox.notebook import NotListed, NotRegular, open_listed, read_upto
 from .spec import GRADER_VERSION
@@ -118,13 +117,30 @@ def _clean(value):
     return value
 
 
+def error_grade(student, reason, notes=()):
+    """grading.error_grade. The grading modules (the checks, the answer key)
+    are imported on first use, not with this module: a platform's one-upload
+    process starts its child before they load (platforms/single.py)."""
+    from .grading import error_grade as make
+    return make(student, reason, notes)
+
+
+def _prepare():
+    """grading.prepare, run while a submission's child starts (SandboxedStudent's meanwhile)."""
+    from .grading import prepare
+    prepare()
+
+
 def grade_one(sub, limits=None, prestart=False):
     """Grade one submission in a sandbox; always returns a result dict.
 
     A link, a special file, a wrong suffix or a file over the size limit is
     refused after an lstat, before anything opens it. With prestart, the
     child for the next submission starts while this one is graded (its
-    Python and numpy start-up overlap the grading).
+    Python and numpy start-up overlap the grading). While a child starts
+    and runs the submission, this process prepares the checks
+    (grading.prepare: their per-process work) and checks the notebook's
+    format.
     """
     limits = limits or Limits()
     why = refusal(sub, limits)
@@ -133,10 +149,12 @@ def grade_one(sub, limits=None, prestart=False):
     from .sandbox import SandboxedStudent
 
     try:
-        with SandboxedStudent(sub.path, limits=limits, prestart=prestart, identity=sub.ident) as student:
+        with SandboxedStudent(sub.path, limits=limits, prestart=prestart, identity=sub.ident,
+                              meanwhile=_prepare) as student:
             load = student.load
             if not load.ok:
                 return _clean(error_grade(sub.student, load.reason, list(sub.notes) + list(load.notes)).to_dict())
+            from .grading import grade_student
             grade = grade_student(student, sub.student)
             grade.notes = list(sub.notes) + list(load.notes)
             return _clean(grade.to_dict())

@@ -118,6 +118,13 @@ def error_grade(student, reason, notes=()):
                                           [f"not graded: {reason}"]) for q in QUESTIONS])
 
 
+def prepare():
+    """What grading any submission needs, done ahead (checks/prime.py): a
+    front end calls it while a submission's child starts."""
+    from .checks.prime import prime
+    prime()
+
+
 def grade_student(student, name=""):
     """Run every check on a Student and build the Grade."""
     grade = Grade(student=name)

@@ -58,6 +58,11 @@ def cost_sizes(layer):
     return SEQUENCE_COST_SIZES if layer.sequence else STEP_COST_SIZES[layer.backward]
 
 
+def one_step(sizes):
+    """The sizes of one step of a sequence case (step_seconds times the step backward there)."""
+    return Sizes(N=sizes.N, T=1, D=sizes.D, H=sizes.H)
+
+
 @functools.lru_cache(maxsize=None)
 def reference_seconds(layer, sizes):
     """The answer key's backward at these sizes, best of 3 (cached per process)."""
@@ -102,8 +107,7 @@ def step_seconds(student, layer, sizes):
     layer, or when the step cannot be timed): what chaining that step costs."""
     if not layer.sequence or layer.step is None:
         return 0.0
-    one = Sizes(N=sizes.N, T=1, D=sizes.D, H=sizes.H)
-    args, _, upstream, _ = reference(layer.step, one)
+    args, _, upstream, _ = reference(layer.step, one_step(sizes))
     timed = _Timed(student, layer.step, COST_FLOOR_SECONDS)
     run_backward(CaseBuilder(layer.step.backward, "step timing"), timed, layer.step, args, upstream)
     outcome = timed.outcomes.get(layer.step.backward)

@@ -35,12 +35,15 @@ def saturated_layer(layer):
     return dataclasses.replace(layer, make_inputs=lambda rng, s: saturate(make(rng, s)))
 
 
+def case_sizes(layer):
+    return SEQUENCE_SIZES if layer.sequence else STEP_SIZES
+
+
 def _saturated_case(student, layer, check, others):
     """One saturated case. Its wrong outputs become one behaviour verdict that
     says what went wrong at saturation (the fraction is already computed from
     the outputs), so output-level hints meant for ordinary inputs stay out."""
-    sizes = SEQUENCE_SIZES if layer.sequence else STEP_SIZES
-    (case,) = check(student, saturated_layer(layer), shapes=(sizes,))
+    (case,) = check(student, saturated_layer(layer), shapes=(case_sizes(layer),))
     case.name = CASE_NAME
     case.features = frozenset()           # not a shape: it takes no part in "fails only when ..."
     case.behaviour = BEHAVIOUR

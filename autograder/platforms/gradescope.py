@@ -24,10 +24,8 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError, load_config
-from ..reports.feedback import LINE_LIMIT, items
-from ..reports.gradescope import gradescope_results, question_output
 from ..textsafe import one_line
-from .single import grade_folder, question_title, usable_limits, write_results
+from .single import grade_folder, question_title, start_child, usable_limits, write_results
 
 DETAILS = ("after_published", "visible", "hidden")
 
@@ -49,6 +47,9 @@ def read_options(path):
 
 def results(result, details="after_published"):
     """Gradescope's results.json for one result dict."""
+    from ..reports.feedback import LINE_LIMIT, items
+    from ..reports.gradescope import gradescope_results, question_output
+
     tests = []
     for q in result["questions"]:
         title = question_title(q["id"])
@@ -70,7 +71,9 @@ def run(root):
     source = root / "source"
     config = load_config(source / "assignment.json")
     options = read_options(source / "gradescope.json")
-    result = grade_folder(root / "submission", usable_limits(config.limits))
+    limits = usable_limits(config.limits)
+    start_child(limits)             # before the grading modules load (single.py)
+    result = grade_folder(root / "submission", limits)
     document = results(result, options["details"])
     write_results(root, document)
     return document

@@ -27,16 +27,17 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError, load_config
-from ..reports.feedback import LINE_LIMIT, notes, reason
-from ..reports.gradescope import question_output
 from ..spec import MAX_SCORE
 from ..textsafe import one_line
-from .single import grade_folder, question_title, usable_limits, write_results
+from .single import grade_folder, question_title, start_child, usable_limits, write_results
 
 
 
 def results(result):
     """PrairieLearn's results.json for one result dict."""
+    from ..reports.feedback import LINE_LIMIT, notes, reason
+    from ..reports.gradescope import question_output
+
     tests = [{"name": question_title(q["id"]), "points": q["score"],
               "max_points": q["max_score"], "message": "", "output": question_output(result, q)}
              for q in result["questions"]]
@@ -56,7 +57,9 @@ def run(root):
     root = Path(root)
     course_config = root / "serverFilesCourse" / "rnngrade" / "assignment.json"
     config = load_config(course_config if course_config.exists() else None)
-    result = grade_folder(root / "student", usable_limits(config.limits))
+    limits = usable_limits(config.limits)
+    start_child(limits)             # before the grading modules load (single.py)
+    result = grade_folder(root / "student", limits)
     document = results(result)
     write_results(root, document)
     return document

@@ -14,16 +14,18 @@ the same on both:
 The file is found with the batch's discovery (links never followed,
 special files refused) and graded in the sandbox by ``batch.grade_one``,
 exactly as ``rnngrade grade`` grades it.
+
+A platform grades one upload per fresh process, so its start-up is on the
+student's wait: the entry points call ``start_child`` before the grading
+modules load (they are imported inside the functions that use them), and
+the child's Python start-up overlaps their import.
 """
 
 import dataclasses
 from pathlib import Path
 
-from ..batch import discover, grade_one
-from ..grading import error_grade
-from ..regrade import atomic_write
+from ..discovery import discover
 from ..spec import QUESTIONS
-from ..reports import json_text
 
 STUDENT = "submission"
 _TITLES = {q.id: q.title for q in QUESTIONS}
@@ -62,8 +64,20 @@ def choose(folder):
     return None, f"the upload holds no notebook and no Python file: {UPLOAD_HINT}", []
 
 
+def start_child(limits):
+    """Start the sandbox's child for this process's one upload now (a spare
+    child, taken by the first SandboxedStudent): called by the entry points
+    before they import the grading modules, whose import it overlaps."""
+    from ..sandbox.spawn import prestart
+
+    prestart(limits.isolation)
+
+
 def grade_folder(folder, limits):
     """The result dict of one upload folder (always a result, never an exception)."""
+    from ..batch import grade_one
+    from ..grading import error_grade
+
     sub, reason, notes = choose(folder)
     if sub is None:
         return error_grade(STUDENT, reason).to_dict()
@@ -102,6 +116,9 @@ def usable_limits(limits):
 def write_results(root, document):
     """Write root/results/results.json atomically, as the canonical JSON text
     rnngrade writes everywhere (terminal-acting characters escaped); returns its Path."""
+    from ..regrade import atomic_write
+    from ..reports import json_text
+
     out = Path(root) / "results"
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "results.json", json_text(document))

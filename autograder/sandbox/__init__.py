@@ -70,8 +70,9 @@ Modules: limits (Limits), notebook (reading .py/.ipynb in the parent),
 protocol (frames and values), launcher (SandboxedStudent, the parent side),
 spawn (starting and ending children), reap (what a child leaves:
 processes, folders, keyrings, stale leftovers), uids (a uid per child),
-cgroups (limits of the process tree), boot, worker and confine (the
-child side only).
+cgroups (limits of the process tree), mplfonts (the grading user's
+matplotlib font list, copied into each child so that it does not scan the
+machine's fonts again), boot, worker and confine (the child side only).
 """
 
 __all__ = ["SandboxedStudent", "StudentRef", "SandboxError", "Limits", "isolation_mode",

@@ -20,7 +20,8 @@ import numpy as np
 
 from autograder.sandbox import protocol as P
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.notebook import read_submission
+from autograder.sandbox.mplfonts import font_lists
+from autograder.sandbox.notebook import read_submission, schema_failure
 from autograder.sandbox.spawn import (  # re-exported: SandboxError, isolation_mode...
     SandboxError, _close_child, _site_dirs, _spawn_child, _take_spare, _terminate,
     discard_spares, identity, isolation_mode, prestart)
@@ -185,14 +186,19 @@ class SandboxedStudent:
     starts a fresh child (re-running the submission) until the submission's
     time budget or restart allowance is spent.
 
+    meanwhile: a callable the grading process runs while the child starts
+    (after the child has the submission, before its replies are read), so
+    that the grader's own preparation overlaps the submission's start-up.
+
     Attributes: load (LoadReport), limits, isolation (mode used),
     protections (tuple of what was in place), restarts, seconds_used.
     """
 
-    def __init__(self, path, limits=None, *, prestart=False, identity=()):
+    def __init__(self, path, limits=None, *, prestart=False, identity=(), meanwhile=None):
         self.path = Path(path)
         self.identity = tuple(identity)    # (st_dev, st_ino) the file must have, when given
         self._prestart = prestart
+        self._meanwhile = meanwhile        # the caller's work while the child starts (open)
         self.limits = limits if limits is not None else Limits()
         if not isinstance(self.limits, Limits):
             raise TypeError("limits must be a Limits")
@@ -231,17 +237,28 @@ class SandboxedStudent:
         if self._opened:
             return self
         self._opened = True
-        sub = read_submission(self.path, self.limits.submission_bytes, self.identity)
+        sub = read_submission(self.path, self.limits.submission_bytes, self.identity, validate=False)
         if not sub.ok:
             self.load = LoadReport(ok=False, reason=sub.reason, notes=list(sub.notes))
             return self
         self._submission = sub
         self.isolation = isolation_mode(self.limits.isolation)
         _LIVE.add(self)
-        report = self._start(initial=True)
+        report = self._start(initial=True, meanwhile=self._while_starting)
         report.notes[:0] = sub.notes
         self.load = report
         return self
+
+    def _while_starting(self):
+        """The grading process's work while the first child starts: the
+        notebook's schema check (a LoadReport when it fails), then the
+        caller's ``meanwhile``."""
+        failed = schema_failure(self._submission)
+        if failed is not None:
+            return LoadReport(ok=False, reason=failed.reason, notes=list(failed.notes))
+        if self._meanwhile is not None:
+            self._meanwhile()
+        return None
 
     def has(self, name):
         if not self._opened:
@@ -452,8 +469,13 @@ class SandboxedStudent:
         self._child = child
         return child
 
-    def _start(self, initial):
-        """Start a child, confine it, parse and run the submission: a LoadReport."""
+    def _start(self, initial, meanwhile=None):
+        """Start a child, confine it, parse and run the submission: a LoadReport.
+
+        meanwhile: run in this process once the child has its requests, while
+        it starts; a LoadReport it returns ends the start (the child is
+        stopped). The child's load time counts from its end (so it gives the
+        submission time, never takes it)."""
         sub = self._submission
         limit = min(self.limits.load_seconds, self._time_left())
         start = time.monotonic()
@@ -465,14 +487,27 @@ class SandboxedStudent:
                 raise
             return LoadReport(ok=False, reason=str(exc))
         s_setup, s_parse, s_load = self._next_seq(), self._next_seq(), self._next_seq()
+        fonts = font_lists()                     # matplotlib's, copied into the child (mplfonts.py)
         frames = (P.pack({"n": self._nonce, "s": s_setup, "op": "setup",
-                          "cfg": self._config(child)})
+                          "cfg": {**self._config(child), "fonts": [name for name, _ in fonts]}},
+                         [data for _, data in fonts])
                   + P.pack({"n": self._nonce, "s": s_parse, "op": "parse", "kind": sub.kind,
                             "cells": [[n, src] for n, src in sub.cells]})
                   + P.pack({"n": self._nonce, "s": s_load, "op": "load",
                             "module": sub.module_name}))
         try:
             self._queue(child, frames)
+            if meanwhile is not None:
+                try:
+                    failed = meanwhile()
+                except BaseException:
+                    self._stop()
+                    raise
+                if failed is not None:
+                    self._stop()
+                    return failed
+                start = time.monotonic()
+                deadline = start + limit
             failed = self._setup_phase(child, s_setup, deadline, initial)
             if failed is not None:
                 return failed

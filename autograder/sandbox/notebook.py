@@ -1,8 +1,9 @@
 """Parent side: read and validate a submission file without running it.
 
-A .py file becomes one code "cell"; a .ipynb notebook is read with
-nbformat (as version 4) and validated (JSON and the schema: bounded work).
-Its code cells go to the child as they are: the child converts a cell that
+A .py file becomes one code "cell"; a .ipynb notebook is read as JSON and
+validated with nbformat's reader and schema (bounded work; the launcher
+runs it while the child starts, see schema_failure). Its code cells go to
+the child as they are: the child converts a cell that
 is not plain Python with IPython's TransformerManager (``to_python``, which
 turns magics and shell escapes into get_ipython() calls the worker's stub
 ignores) under the load time limit, since that conversion can take minutes
@@ -36,6 +37,8 @@ class Submission:
     - module_name: __name__ while it runs ("submission" for a .py file, so
       a main guard does not run; "__main__" for a notebook, as in Jupyter)
     - notes: remarks for the student found while reading
+    - schema_text: a notebook read with validate=False whose schema check is
+      still to do (schema_failure); None once done or when there is none
     """
     ok: bool
     reason: str = ""
@@ -43,14 +46,19 @@ class Submission:
     cells: list = field(default_factory=list)
     module_name: str = ""
     notes: list = field(default_factory=list)
+    schema_text: str = field(default=None, repr=False)
 
 
 def _fail(reason):
     return Submission(ok=False, reason=reason)
 
 
-def read_submission(path, max_bytes=16 * 1024 * 1024, identity=()):
+def read_submission(path, max_bytes=16 * 1024 * 1024, identity=(), validate=True):
     """Read a .py or .ipynb submission; never raises for a bad file.
+
+    validate=False leaves a notebook's schema check (nbformat: about 0.1 s of
+    imports in a fresh process) to ``schema_failure(sub)``, so that the
+    launcher can run it while the child starts.
 
     identity: (st_dev, st_ino) the opened file must have (the file that was
     listed), checked on the open descriptor, so a folder above it swapped for
@@ -76,7 +84,7 @@ def read_submission(path, max_bytes=16 * 1024 * 1024, identity=()):
         return _fail(f"The {what} is not UTF-8 text (invalid byte at position {exc.start}).")
     if suffix == ".py":
         return Submission(ok=True, kind="py", cells=[(1, text)], module_name="submission")
-    return _read_notebook(text)
+    return _read_notebook(text, validate)
 
 
 # Notebooks with more cells skip nbformat's schema check (see _read_notebook);
@@ -162,7 +170,7 @@ def _import_nbformat():
     return nbformat
 
 
-def _read_notebook(text):
+def _read_notebook(text, validate=True):
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -177,39 +185,53 @@ def _read_notebook(text):
         return _fail("The notebook does not follow the Jupyter notebook format "
                      "('cells' is not a list of cells).")
     notes = []
-    if len(raw_cells) <= MAX_VALIDATED_CELLS:
-        nbformat = _import_nbformat()
-        errors = {}
-        try:
-            nb = nbformat.reads(text, as_version=4, capture_validation_error=errors)
-            problem = errors.get("ValidationError")
-            if problem is None:
-                nbformat.validate(nb)
-        except Exception as exc:   # nbformat raises many types for malformed input
-            problem = exc
-        if problem is not None:
-            return _fail("The notebook does not follow the Jupyter notebook format: "
-                         + _schema_detail(raw, problem) + ".")
-        metadata, all_cells = nb.metadata, nb.cells
-    else:
+    if len(raw_cells) > MAX_VALIDATED_CELLS:
         # the schema check costs the grading process about 45 ms per 1,000 cells:
         # past a real notebook's size only what grading needs is checked
-        metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
-        all_cells = [{"cell_type": c.get("cell_type"), "source": _joined(c.get("source"))}
-                     for c in raw_cells]
         notes.append(f"The notebook has {len(raw_cells)} cells; only their structure was checked.")
+    metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
     lang = (metadata.get("kernelspec") or {}).get("language") \
         or (metadata.get("language_info") or {}).get("name")
     if isinstance(lang, str) and lang.lower() not in ("python", "python3", ""):
         notes.append(f"The notebook's kernel language is {lang!r}; its cells were run as Python.")
+    # A notebook that passes the schema check has these cells exactly as nbformat
+    # reads them (version 4: sources joined, nothing else changed), so the cells can
+    # go to the child before the check, which then runs while the child starts.
     cells = []
-    for number, cell in enumerate(all_cells, 1):
-        if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str) \
-                and not is_scaffolding(cell):                 # a platform's cell (scaffold.py)
+    for number, raw_cell in enumerate(raw_cells, 1):
+        cell = {"cell_type": raw_cell.get("cell_type"), "source": _joined(raw_cell.get("source")),
+                "metadata": raw_cell.get("metadata") if isinstance(raw_cell.get("metadata"), dict) else {}}
+        if cell["cell_type"] == "code" and not is_scaffolding(cell):    # a platform's cell (scaffold.py)
             cells.append((number, cell["source"]))     # converted in the child (worker.parse)
     if not cells:
         notes.append("The notebook has no code cells.")
-    return Submission(ok=True, kind="ipynb", cells=cells, module_name="__main__", notes=notes)
+    sub = Submission(ok=True, kind="ipynb", cells=cells, module_name="__main__", notes=notes)
+    if len(raw_cells) <= MAX_VALIDATED_CELLS:
+        sub.schema_text = text
+        if validate:
+            return schema_failure(sub) or sub
+    return sub
+
+
+def schema_failure(sub):
+    """The failed Submission when a notebook read with ``validate=False`` does not
+    follow the Jupyter notebook format (nbformat's reader and schema), else None."""
+    text, sub.schema_text = sub.schema_text, None
+    if text is None:
+        return None
+    nbformat = _import_nbformat()
+    errors = {}
+    try:
+        nb = nbformat.reads(text, as_version=4, capture_validation_error=errors)
+        problem = errors.get("ValidationError")
+        if problem is None:
+            nbformat.validate(nb)
+    except Exception as exc:   # nbformat raises many types for malformed input
+        problem = exc
+    if problem is None:
+        return None
+    return _fail("The notebook does not follow the Jupyter notebook format: "
+                 + _schema_detail(json.loads(text), problem) + ".")
 
 
 def _joined(source):

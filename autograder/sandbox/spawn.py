@@ -22,9 +22,11 @@ its control groups and folder, clears its uid's keyrings and releases
 the uid (reap.py).
 """
 
+import atexit
 import fcntl
 import os
 import pwd
+import select
 import selectors
 import shutil
 import signal
@@ -32,9 +34,8 @@ import subprocess
 import sys
 import threading
 import time
+from importlib.util import find_spec
 from pathlib import Path
-
-import numpy as np
 
 from autograder.sandbox import cgroups, reap, uids
 
@@ -116,7 +117,7 @@ def isolation_mode(requested="auto"):
 def _site_dirs():
     dirs = [p for p in sys.path
             if p and os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")]
-    np_site = os.path.dirname(os.path.dirname(np.__file__))
+    np_site = os.path.dirname(os.path.dirname(find_spec("numpy").origin))   # not imported here
     if np_site not in dirs:
         dirs.append(np_site)
     return ":".join(d for d in dirs if ":" not in d)
@@ -267,6 +268,12 @@ def _watch(child, req_w, resp_r, err_r):
     child.out_r, child.diag_r = child.proc.stdout.fileno(), child.proc.stderr.fileno()
     os.set_blocking(req_w, False)
     os.set_blocking(resp_r, False)
+    try:
+        # the submission's cells fit at once: the child starts on them while
+        # the grading process does its own work (SandboxedStudent's meanwhile)
+        fcntl.fcntl(req_w, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except OSError:
+        pass
     child.pidfd = os.pidfd_open(child.proc.pid)
     child.sel = selectors.DefaultSelector()
     child.sel.register(resp_r, selectors.EVENT_READ, "resp")
@@ -303,14 +310,19 @@ def _release(child):
 
 _SPARES = {}                     # isolation mode -> a started, not yet set up child
 _SPARE_LOCK = threading.Lock()
+_SPARES_AT_EXIT = False
 
 
 def prestart(mode):
     """Start a spare child for the next SandboxedStudent of this isolation
     mode, so that its Python and numpy start-up overlaps other work."""
+    global _SPARES_AT_EXIT
     with _SPARE_LOCK:
         if mode in _SPARES:
             return
+        if not _SPARES_AT_EXIT:
+            atexit.register(discard_spares)     # also when no SandboxedStudent ever takes it
+            _SPARES_AT_EXIT = True
     child = _spawn_child(mode)
     with _SPARE_LOCK:
         if mode not in _SPARES:
@@ -340,6 +352,17 @@ def discard_spares():
         _close_child(child)
 
 
+def _wait(child, timeout):
+    """child.proc.wait(timeout), woken by the child's pidfd as soon as it ends
+    (Popen.wait with a timeout polls with growing sleeps: about 15 ms late)."""
+    if child.proc.poll() is None and child.pidfd is not None:
+        try:
+            select.select([child.pidfd], [], [], timeout)
+        except (OSError, ValueError):
+            return child.proc.wait(timeout=timeout)
+    return child.proc.wait(timeout=0)
+
+
 def _terminate(child, died=False):
     """Kill a child and every process it started; return how it ended (for
     messages). died: the channel closed or the process ended by itself, so
@@ -349,7 +372,7 @@ def _terminate(child, died=False):
     closed_channel = False
     if died:
         try:
-            proc.wait(timeout=0.5)
+            _wait(child, 0.5)
         except subprocess.TimeoutExpired:
             closed_channel = True
     if child.mode == "none":
@@ -367,7 +390,7 @@ def _terminate(child, died=False):
             except OSError:
                 pass
     try:
-        proc.wait(timeout=3)
+        _wait(child, 3)
     except subprocess.TimeoutExpired:
         try:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -32,6 +32,7 @@ import sys
 
 import numpy as np
 
+from autograder.sandbox.mplfonts import NAME as _FONT_LIST
 from autograder.sandbox.notebook import to_python
 from autograder.sandbox.protocol import FrameReader, ProtocolError, decode, encode, pack
 from autograder.student import changed_paths, describe_exception, snapshot
@@ -219,6 +220,7 @@ class Worker:
             prot.append("no capabilities")
         confine.no_new_privs()
         prot.append("no new privileges")
+        _seed_fonts(cfg.get("fonts") or [], blobs)
         confine.die_with_parent()
         self._student_process()
         imports.install(cfg.get("forbidden", ()))      # refused with a message saying why
@@ -329,6 +331,23 @@ class Worker:
                 stream.flush()
             except BaseException:
                 pass
+
+
+def _seed_fonts(names, blobs):
+    """Copy the grading user's matplotlib font lists (sandbox/mplfonts.py) into
+    this child's MPLCONFIGDIR, as the child's user, before any submission code:
+    matplotlib then does not scan the machine's fonts again. Best effort."""
+    folder = os.environ.get("MPLCONFIGDIR")
+    if not folder or type(names) is not list:
+        return
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        for name, data in zip(names, blobs):
+            if type(name) is str and _FONT_LIST.fullmatch(name):
+                with open(os.path.join(folder, name), "xb") as f:
+                    f.write(data)
+    except OSError:
+        pass
 
 
 def main(import_root, rfd, wfd):
