@@ -20,6 +20,7 @@ Two memory figures, because they answer different questions:
 """
 
 import os
+import select
 import subprocess
 import threading
 import time
@@ -85,6 +86,10 @@ class _Sampler(threading.Thread):
 def run(command, cwd=None, env=None, timeout=None, interval=0.1):
     """Run command to completion and measure it (see the module docstring).
 
+    interval: seconds between memory samples; None samples nothing (a wall
+    time of about a second is then not disturbed by the sampler's reads;
+    peak_tree_mib is 0).
+
     stdout and stderr are captured to temporary files (not pipes, so a
     chatty command never blocks). On timeout the command's process group is
     killed and ``timed_out`` is set.
@@ -95,26 +100,26 @@ def run(command, cwd=None, env=None, timeout=None, interval=0.1):
         start = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
-        sampler = _Sampler(proc.pid, interval)
-        sampler.start()
+        sampler = _Sampler(proc.pid, interval) if interval else None
+        if sampler is not None:
+            sampler.start()
         timed_out = False
-        status, usage = None, None
-        deadline = None if timeout is None else start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid == proc.pid:
-                break
-            if deadline is not None and time.perf_counter() > deadline:
-                timed_out = True
-                try:
-                    os.killpg(proc.pid, 9)
-                except ProcessLookupError:
-                    pass
-                _, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.01)
+        # woken by the process's pidfd the moment it ends (no polling delay)
+        pidfd = os.pidfd_open(proc.pid)
+        try:
+            ended, _, _ = select.select([pidfd], [], [], timeout)
+        finally:
+            os.close(pidfd)
+        if not ended:
+            timed_out = True
+            try:
+                os.killpg(proc.pid, 9)
+            except ProcessLookupError:
+                pass
+        _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
-        sampler.stop()
+        if sampler is not None:
+            sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here, not by Popen
         out.seek(0)
         err.seek(0)
@@ -122,6 +127,6 @@ def run(command, cwd=None, env=None, timeout=None, interval=0.1):
         stderr = err.read().decode("utf-8", "replace")
     # ru_maxrss is in KiB on Linux.
     return Measurement(command=[str(c) for c in command], seconds=seconds, returncode=proc.returncode,
-                       stdout=stdout, stderr=stderr, peak_tree_mib=sampler.peak / MIB,
+                       stdout=stdout, stderr=stderr, peak_tree_mib=sampler.peak / MIB if sampler else 0.0,
                        max_rss_mib=usage.ru_maxrss / 1024, timed_out=timed_out,
                        cpu_seconds=usage.ru_utime + usage.ru_stime)

@@ -78,7 +78,7 @@ def run_ours(root, notebook):
     shutil.copy(notebook, sub / notebook.name)
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), RNNGRADE_PYTHON=sys.executable)
     env.pop("PYTHONPATH", None)
-    m = measure.run(["bash", str(root / "source" / "run_autograder")], env=env, timeout=600)
+    m = measure.run(["bash", str(root / "source" / "run_autograder")], env=env, timeout=600, interval=None)
     score = json.loads((root / "results" / "results.json").read_text())["score"]
     return m, score
 
@@ -87,7 +87,8 @@ def run_otter(zip_path, notebook, out):
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     otter = shutil.which("otter", path=str(Path(sys.executable).parent)) or "otter"
-    m = measure.run([otter, "run", "-a", str(zip_path), "-o", str(out), str(notebook)], timeout=900)
+    m = measure.run([otter, "run", "-a", str(zip_path), "-o", str(out), str(notebook)], timeout=900,
+                    interval=None)
     results = json.loads((out / "results.json").read_text())
     return m, results.get("score", sum(t.get("score", 0) for t in results.get("tests", [])))
 

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -210,3 +211,21 @@ def test_font_lists_ignore_links_and_other_files(tmp_path, monkeypatch):
     monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path))
     monkeypatch.setattr(mplfonts, "_found", None)
     assert mplfonts.font_lists() == [("fontlist-v1.json", b"{}")]
+
+
+def test_entry_point_with_nothing_to_grade_leaves_no_spare_child(tmp_path):
+    """The child started early is never taken when the upload holds nothing to grade;
+    the entry point still ends with it killed and its folder gone (single.exit_now)."""
+    root = tmp_path / "gs"
+    (root / "source").mkdir(parents=True)
+    (root / "submission").mkdir()
+    shutil.copy(REPO / "assignments" / "rnn_gradients" / "assignment.json", root / "source")
+    proc = subprocess.Popen([sys.executable, "-m", "autograder.platforms.gradescope"], cwd=REPO,
+                            env=dict(os.environ, AUTOGRADER_ROOT=str(root)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    document = json.loads((root / "results" / "results.json").read_text())
+    assert document["score"] == 0 and "no notebook" in document["output"]
+    left = list(Path(tempfile.gettempdir()).glob(f"rnngrade-sandbox-{proc.pid}-*"))
+    assert left == []

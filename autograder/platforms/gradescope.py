@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..config import ConfigError, load_config
 from ..textsafe import one_line
-from .single import grade_folder, question_title, start_child, usable_limits, write_results
+from .single import exit_now, grade_folder, question_title, start_child, usable_limits, write_results
 
 DETAILS = ("after_published", "visible", "hidden")
 
@@ -91,4 +91,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -73,6 +73,22 @@ def start_child(limits):
     prestart(limits.isolation)
 
 
+def exit_now(status):
+    """End an entry point's process once its results are written: the upload's
+    child and folders are gone (grade_one closed them), a spare never taken is
+    killed here, the output is flushed; the interpreter's teardown of the
+    grader's modules and caches (about 50 ms of the student's wait) is skipped."""
+    import os
+    import sys
+
+    from ..sandbox.spawn import discard_spares
+
+    discard_spares()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def grade_folder(folder, limits):
     """The result dict of one upload folder (always a result, never an exception)."""
     from ..batch import grade_one

@@ -101,13 +101,17 @@ def _normalise(name):
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
-def _distributions(site, tops):
+def _distributions(site, listing, tops):
     """(.dist-info/.egg-info folder, its top-level names) of the distributions
-    in ``site`` that provide one of ``tops`` or are named after one."""
+    in ``site`` (``listing``: its entries) that provide one of ``tops`` or are
+    named after one."""
     wanted = {_normalise(t) for t in tops}
     out = []
-    for info in glob.glob(os.path.join(site, "*.dist-info")) + glob.glob(os.path.join(site, "*.egg-info")):
-        project = _normalise(os.path.basename(info).split("-")[0])
+    for name in listing:
+        if not name.endswith((".dist-info", ".egg-info")) or name.startswith("."):
+            continue
+        info = os.path.join(site, name)
+        project = _normalise(name.split("-")[0])
         provided = set()
         try:
             with open(os.path.join(info, "top_level.txt"), encoding="utf-8") as f:
@@ -119,13 +123,12 @@ def _distributions(site, tops):
     return out
 
 
-def _module_entries(site, top):
-    """The folder, .py file and extension modules of a top-level name in ``site``."""
-    entries = [os.path.join(site, top), os.path.join(site, top + ".py"),
-               os.path.join(site, top + ".libs")]
-    entries += glob.glob(os.path.join(site, glob.escape(top) + ".*.so"))
-    entries += glob.glob(os.path.join(site, glob.escape(top) + ".so"))
-    return [e for e in entries if os.path.lexists(e)]
+def _module_entries(site, listing, top):
+    """The folder, .py file and extension modules (``top.so``, ``top.*.so``) of a
+    top-level name in ``site`` (``listing``: its entries)."""
+    exact = {top, top + ".py", top + ".libs", top + ".so"}
+    return [os.path.join(site, name) for name in listing
+            if name in exact or (name.startswith(top + ".") and name.endswith(".so"))]
 
 
 @functools.lru_cache(maxsize=8)
@@ -142,12 +145,16 @@ def forbidden_paths(names, site_dirs=()):
         return ()
     out = []
     for site in _site_folders(site_dirs):
+        try:
+            listing = sorted(os.listdir(site))      # one listing per folder, not a glob per name
+        except OSError:
+            continue
         targets = set(tops)
-        for info, provided in _distributions(site, tops):
+        for info, provided in _distributions(site, listing, tops):
             out.append(info)
             targets |= provided
         for top in sorted(targets):
-            out += _module_entries(site, top)
+            out += _module_entries(site, listing, top)
     seen = []
     for p in out:
         for q in (p, os.path.realpath(p)):
