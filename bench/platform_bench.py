@@ -11,8 +11,11 @@ notebooks (the otter student release filled in with the answer key and
 with a buggy submission), alternating, each run a fresh process:
 
 - ours: ``run_autograder`` of our zip unpacked under a temporary root
-  (install_lib.sh as setup.sh runs it; this venv stands in for
-  /autograder/venv), grading in the sandbox;
+  where the zip's own setup.sh built the image (its venv pip-installed
+  from the package index, as on Gradescope), grading in the sandbox with
+  that venv's Python; when the index cannot be reached, install_lib.sh
+  alone, with this venv standing in for /autograder/venv (said in the
+  output);
 - otter's: ``otter run -a ZIP``, which is what otter's own run_autograder
   does (PLATFORMS.md: the same code path without a container).
 
@@ -58,8 +61,13 @@ def prepare(work):
     (root / "source").mkdir(parents=True)
     with zipfile.ZipFile(ours_zip) as zf:
         zf.extractall(root / "source")
-    subprocess.run(["bash", str(root / "source" / "install_lib.sh"), str(root / "source")], check=True,
-                   env=dict(os.environ, PYTHON=sys.executable))
+    log("[platform] running the zip's setup.sh (pip installs from the package index)")
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=image_env(root),
+                           cwd=work, capture_output=True, text=True, timeout=1800)
+    if setup.returncode != 0:
+        log(f"[platform] setup.sh failed, so this venv stands in for the image's: {setup.stderr[-500:]}")
+        subprocess.run(["bash", str(root / "source" / "install_lib.sh"), str(root / "source")], check=True,
+                       env=dict(os.environ, PYTHON=sys.executable))
     student = next((work / "otter" / "student").glob("*.ipynb"))
     release = nbformat.read(student, as_version=4)
     notebooks = {}
@@ -71,13 +79,24 @@ def prepare(work):
     return root, otter_zip, notebooks
 
 
+def image_env(root):
+    """The environment setup.sh and run_autograder get: none of this venv's Python
+    settings, AUTOGRADER_ROOT, and a cache folder of the image's own (the grading
+    user's matplotlib font list); without an image venv, this venv's Python."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE", "MPLCONFIGDIR")}
+    env.update(AUTOGRADER_ROOT=str(root), XDG_CACHE_HOME=str(root.parent / "cache"))
+    if not (root / "venv" / "bin" / "python").exists():
+        env["RNNGRADE_PYTHON"] = sys.executable
+    return env
+
+
 def run_ours(root, notebook):
     sub = root / "submission"
     shutil.rmtree(sub, ignore_errors=True)
     sub.mkdir()
     shutil.copy(notebook, sub / notebook.name)
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), RNNGRADE_PYTHON=sys.executable)
-    env.pop("PYTHONPATH", None)
+    env = image_env(root)
     m = measure.run(["bash", str(root / "source" / "run_autograder")], env=env, timeout=600, interval=None)
     score = json.loads((root / "results" / "results.json").read_text())["score"]
     return m, score
