@@ -4,6 +4,7 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -274,3 +275,16 @@ def test_an_interrupted_batch_resumes_without_regrading_and_leaves_no_process(tm
     assert len(list(results.glob("*.json"))) == 12
     rows = json.loads((out / "grades.json").read_text())["submissions"]
     assert len(rows) == 12 and all(r["status"] == "graded" for r in rows)
+
+
+def test_the_command_line_loads_no_front_end_it_does_not_run():
+    """Building rnngrade's parser imports each command's options only: nbgrader,
+    nbformat's schema checker (seconds of grammar compiling), canvasapi and the
+    PDF tools load with their own command (every `rnngrade grade` paid about
+    2 s for nbgrader_sync's imports)."""
+    heavy = ("nbgrader", "jsonschema", "rfc3987_syntax", "canvasapi", "markdown_it", "latex2mathml")
+    code = ("import sys, autograder.cli; autograder.cli.build_parser(); "
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.strip() == "[]"

@@ -9,6 +9,13 @@ by cells.SandboxScores, then writes every test cell's score through
 nothing else in the package imports it.
 """
 
-from .sync import Summary, UsageError, sync
-
 __all__ = ["Summary", "UsageError", "sync"]
+
+
+def __getattr__(name):
+    # lazy: ``rnngrade``'s parser imports command.py for the options of every
+    # command; sync.py loads nbgrader and nbformat (seconds), only for this one
+    if name in __all__:
+        from . import sync as module
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
