@@ -135,9 +135,10 @@ def test_gradescope_run_starts_the_child_before_the_checks_load():
             from autograder.platforms import gradescope
             started = []
             real = spawn.prestart
-            def prestart(mode):
-                started.append("autograder.grading" in sys.modules or "autograder.checks" in sys.modules)
-                return real(mode)
+            def prestart(*args, **kwargs):
+                started.append("autograder.grading" in sys.modules or "autograder.checks" in sys.modules
+                               or "numpy" in sys.modules)
+                return real(*args, **kwargs)
             spawn.prestart = prestart
             document = gradescope.run({str(root)!r})
             print(started, document["score"])
@@ -229,3 +230,58 @@ def test_entry_point_with_nothing_to_grade_leaves_no_spare_child(tmp_path):
     assert document["score"] == 0 and "no notebook" in document["output"]
     left = list(Path(tempfile.gettempdir()).glob(f"rnngrade-sandbox-{proc.pid}-*"))
     assert left == []
+
+
+# ------------------------------------------------------------------ early setup and preload
+
+PRELOAD_PROBE = """
+import os, sys
+preloaded = "matplotlib.pyplot" in sys.modules      # before this file imports it
+import matplotlib
+import matplotlib.pyplot as plt
+
+def seen():
+    return preloaded, matplotlib.get_configdir() == os.environ["MPLCONFIGDIR"], os.getuid()
+"""
+
+
+def test_spare_sent_its_setup_is_taken_by_a_student_with_the_same_limits(tmp_path):
+    from autograder.sandbox import Limits, discard_spares, isolation_mode, spawn
+    from autograder.sandbox.spawn import prestart
+
+    path = write(tmp_path, PRELOAD_PROBE)
+    limits = Limits()
+    mode = isolation_mode(limits.isolation)
+    try:
+        prestart(mode, limits, preload=("matplotlib.pyplot",))
+        spare = spawn._SPARES[mode]
+        assert spare.setup_seq is not None
+        with SandboxedStudent(path, limits=limits) as s:
+            assert s.load.ok, s.load.reason
+            assert s._child is spare                               # the spare, not a new child
+            preloaded, own_config, uid = s.call("seen").value
+            # imported before the submission's code, confined, as the submission's user
+            assert preloaded and own_config
+            assert uid != 0 or mode == "userns"
+        assert sandbox_processes() == []
+        prestart(mode, limits, preload=("matplotlib.pyplot",))
+        other = Limits(call_seconds=limits.call_seconds + 1)
+        spare = spawn._SPARES[mode]
+        with SandboxedStudent(path, limits=other) as s:        # other limits: a child of its own
+            assert s._child is not spare and spare.proc.poll() is not None
+            assert s.load.ok and s.call("seen").value[0] is False
+    finally:
+        discard_spares()
+    assert sandbox_processes() == []
+
+
+def test_preload_names_only_what_the_upload_imports(tmp_path):
+    from autograder.platforms.single import _preload
+
+    (tmp_path / "a").mkdir()
+    write(tmp_path / "a", "import numpy as np\nfrom matplotlib import pyplot as plt\n", name="hw.py")
+    (tmp_path / "b").mkdir()
+    write(tmp_path / "b", "import numpy as np\n# import matplotlib.pyplot\n", name="hw.py")
+    assert _preload(tmp_path / "a") == ("matplotlib.pyplot",)
+    assert _preload(tmp_path / "b") == ()
+    assert _preload(tmp_path / "missing") == ()

@@ -72,7 +72,7 @@ def run(root):
     config = load_config(source / "assignment.json")
     options = read_options(source / "gradescope.json")
     limits = usable_limits(config.limits)
-    start_child(limits)             # before the grading modules load (single.py)
+    start_child(limits, root / "submission")     # before the grading modules load (single.py)
     result = grade_folder(root / "submission", limits)
     document = results(result, options["details"])
     write_results(root, document)

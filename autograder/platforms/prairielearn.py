@@ -58,7 +58,7 @@ def run(root):
     course_config = root / "serverFilesCourse" / "rnngrade" / "assignment.json"
     config = load_config(course_config if course_config.exists() else None)
     limits = usable_limits(config.limits)
-    start_child(limits)             # before the grading modules load (single.py)
+    start_child(limits, root / "student")     # before the grading modules load (single.py)
     result = grade_folder(root / "student", limits)
     document = results(result)
     write_results(root, document)

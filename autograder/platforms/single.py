@@ -22,6 +22,7 @@ the child's Python start-up overlaps their import.
 """
 
 import dataclasses
+import re
 from pathlib import Path
 
 from ..discovery import discover
@@ -64,13 +65,34 @@ def choose(folder):
     return None, f"the upload holds no notebook and no Python file: {UPLOAD_HINT}", []
 
 
-def start_child(limits):
-    """Start the sandbox's child for this process's one upload now (a spare
-    child, taken by the first SandboxedStudent): called by the entry points
-    before they import the grading modules, whose import it overlaps."""
+# Imports the notebook makes that are slow enough to start before grading
+# does: the child imports them once confined (spawn.prestart's preload).
+PRELOAD = {"matplotlib.pyplot": re.compile(r"^[ \t]*(?:import matplotlib\.pyplot\b|"
+                                           r"from matplotlib import (?:\(\s*)?pyplot\b)", re.M)}
+
+
+def start_child(limits, folder=None):
+    """Start the sandbox's child for this process's one upload now and send
+    it its setup (a spare, taken by the first SandboxedStudent with these
+    limits): the entry points call it before they import the grading
+    modules, whose import the child's start-up and confinement overlap. The
+    modules of PRELOAD that the upload imports itself are imported by the
+    child as soon as it is confined."""
     from ..sandbox.spawn import prestart
 
-    prestart(limits.isolation)
+    prestart(limits.isolation, limits, preload=_preload(folder))
+
+
+def _preload(folder):
+    """The modules of PRELOAD the upload's code imports (none when unsure)."""
+    from ..sandbox.notebook import read_submission
+
+    sub, _, _ = choose(folder) if folder is not None else (None, "", [])
+    if sub is None:
+        return ()
+    read = read_submission(sub.path, identity=sub.ident, validate=False)
+    code = "\n".join(source for _, source in read.cells) if read.ok else ""
+    return tuple(name for name, pattern in PRELOAD.items() if pattern.search(code))
 
 
 def exit_now(status):

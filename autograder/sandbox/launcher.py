@@ -11,7 +11,6 @@ import atexit
 import os
 import secrets
 import selectors
-import sys
 import time
 import weakref
 from pathlib import Path
@@ -20,19 +19,14 @@ import numpy as np
 
 from autograder.sandbox import protocol as P
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.mplfonts import font_lists
 from autograder.sandbox.notebook import read_submission, schema_failure
+from autograder.sandbox.setupcfg import _hidden_paths, config  # noqa: F401  (_hidden_paths: tests)
 from autograder.sandbox.spawn import (  # re-exported: SandboxError, isolation_mode...
     SandboxError, _close_child, _site_dirs, _spawn_child, _take_spare, _terminate,
     discard_spares, identity, isolation_mode, prestart)
 from autograder.student import LoadReport, Outcome, tame
 from autograder.textsafe import one_line, printable
 
-PACKAGE_DIR = Path(__file__).resolve().parent           # .../autograder/sandbox
-AUTOGRADER_DIR = PACKAGE_DIR.parent                      # .../autograder
-IMPORT_ROOT = AUTOGRADER_DIR.parent                      # holds the autograder package
-# folders of the repository that hold the answer key and grader data
-SECRET_DIRS = ("solutions", "autograder", "tests", "assignments", "bench")
 _LIVE = weakref.WeakSet()
 
 
@@ -67,83 +61,6 @@ class _Violation(Exception):
 
 class _StaleRef(Exception):
     pass
-
-
-# ------------------------------------------------------------------ setup
-
-def _repo_root():
-    """The repository folder holding the autograder, or None when installed."""
-    root = IMPORT_ROOT
-    if (root / "pyproject.toml").is_file() or (root / "solutions").is_dir():
-        if root.name not in ("site-packages", "dist-packages"):
-            return root
-    return None
-
-
-def _venv_dir():
-    return os.path.abspath(sys.prefix) if sys.prefix != sys.base_prefix else None
-
-
-def _hidden_paths(forbidden=()):
-    """Paths the child must not see even if they lie in a bound folder:
-    the grader, the answer key, and the packages of ``forbidden`` imports."""
-    from .imports import forbidden_paths
-    hide = list(forbidden_paths(tuple(forbidden), tuple(_site_dirs().split(":"))))
-    repo = _repo_root()
-    venv = _venv_dir()
-    if repo is not None:
-        for entry in sorted(os.listdir(repo)):
-            path = os.path.join(str(repo), entry)
-            if venv is None or not (venv == path or venv.startswith(path + "/")):
-                hide.append(path)
-        hide += [os.path.join(str(repo), d) for d in SECRET_DIRS]
-    hide.append(str(AUTOGRADER_DIR))
-    for site in _site_dirs().split(":"):
-        if site:
-            hide += [os.path.join(site, "solutions"), os.path.join(site, "autograder")]
-    try:
-        import importlib.util
-        spec = importlib.util.find_spec("solutions")
-        for loc in (spec.submodule_search_locations or []) if spec else []:
-            hide.append(os.path.abspath(loc))
-    except (ImportError, ValueError):
-        pass
-    out = []
-    for p in hide:
-        for q in (p, os.path.realpath(p)):
-            if q not in out:
-                out.append(q)
-    return out
-
-
-def _allowed_bind(path, repo, venv):
-    if not os.path.isabs(path) or path == "/" or not os.path.exists(path):
-        return False
-    if repo is not None:
-        repo = str(repo)
-        if repo == path or repo.startswith(path.rstrip("/") + "/"):
-            return False       # the repository or one of its parents
-        if path.startswith(repo + "/"):
-            return venv is not None and (path == venv or path.startswith(venv + "/"))
-    return True
-
-
-def _bind_paths():
-    """The Python installation, the environment and numpy, as the child
-    must see them (same paths as here)."""
-    repo = _repo_root()
-    venv = _venv_dir()
-    cands = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             os.path.dirname(os.path.realpath(sys.executable)),
-             os.path.dirname(os.path.dirname(np.__file__))]
-    cands += [p for p in sys.path
-              if p and os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")]
-    out = []
-    for c in cands:
-        for p in (os.path.abspath(c), os.path.realpath(c)):
-            if p not in out and _allowed_bind(p, repo, venv):
-                out.append(p)
-    return sorted(out, key=len)
 
 
 _BASE = {"n": P.is_str(64), "s": P.is_int, "r": P.is_str(16)}   # fields of every reply
@@ -445,22 +362,8 @@ class SandboxedStudent:
             return {"t": "ref", "id": value._id}
         raise TypeError(f"cannot send a {type(value).__name__} to a sandboxed submission")
 
-    def _config(self, child):
-        L = self.limits
-        who = identity(child, L)      # uid, user, kernel state; limits the process tree
-        processes = who.pop("processes")
-        return {
-            **who, "mode": child.mode, "root": child.tmpdir, "cwd": child.tmpdir,
-            "binds": _bind_paths(), "hide": _hidden_paths(L.forbidden_imports),
-            "forbidden": list(L.forbidden_imports),
-            "tmp_bytes": L.tmp_bytes, "message_bytes": L.message_bytes,
-            "rlimits": {"memory_bytes": L.memory_bytes, "file_bytes": L.file_bytes,
-                        "open_files": L.open_files, "processes": processes,
-                        "cpu_seconds": L.cpu_seconds},
-        }
-
     def _spawn(self):
-        child = _take_spare(self.isolation) or _spawn_child(self.isolation)
+        child = _take_spare(self.isolation, self.limits) or _spawn_child(self.isolation)
         if self._prestart:
             prestart(self.isolation)
         self._gen += 1
@@ -486,11 +389,17 @@ class SandboxedStudent:
             if initial:
                 raise
             return LoadReport(ok=False, reason=str(exc))
-        s_setup, s_parse, s_load = self._next_seq(), self._next_seq(), self._next_seq()
-        fonts = font_lists()                     # matplotlib's, copied into the child (mplfonts.py)
-        frames = (P.pack({"n": self._nonce, "s": s_setup, "op": "setup",
-                          "cfg": {**self._config(child), "fonts": [name for name, _ in fonts]}},
-                         [data for _, data in fonts])
+        if child.setup_seq is not None:
+            # a spare that was sent its setup when it started (spawn.prestart with a
+            # setup, same limits): its requests go on under the nonce it was given
+            self._nonce, self._seq = child.nonce, max(self._seq, child.setup_seq)
+            s_setup, head = child.setup_seq, b""
+        else:
+            s_setup = self._next_seq()
+            cfg, blobs = config(child, self.limits)
+            head = P.pack({"n": self._nonce, "s": s_setup, "op": "setup", "cfg": cfg}, blobs)
+        s_parse, s_load = self._next_seq(), self._next_seq()
+        frames = (head
                   + P.pack({"n": self._nonce, "s": s_parse, "op": "parse", "kind": sub.kind,
                             "cells": [[n, src] for n, src in sub.cells]})
                   + P.pack({"n": self._nonce, "s": s_load, "op": "load",

@@ -23,86 +23,17 @@ Values are encoded as JSON nodes:
 import io
 import json
 import math
-import struct
 
 import numpy as np
 from numpy.lib import format as npy
 
-MAGIC = b"RGS1"
-PREFIX = struct.Struct(">4sIQ")
-MAX_JSON = 16 * 1024 * 1024
+from .frames import MAGIC, MAX_JSON, PREFIX, FrameReader, ProtocolError, pack  # noqa: F401  (re-exported)
+
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
 MAX_NDIM = 32
 # bool, signed and unsigned integers, floats, complex, str, bytes
 ARRAY_KINDS = frozenset("biufcUS")
-
-
-class ProtocolError(Exception):
-    """A message that does not follow the protocol (treated as hostile)."""
-
-
-# ---------------------------------------------------------------- framing
-
-def pack(header, blobs=()):
-    """One frame: the header dict (JSON) and the byte blobs."""
-    header["blobs"] = [len(b) for b in blobs]
-    text = json.dumps(header, separators=(",", ":"), allow_nan=True).encode("utf-8")
-    return b"".join([PREFIX.pack(MAGIC, len(text), sum(header["blobs"])), text, *blobs])
-
-
-class FrameReader:
-    """Incremental frame parser over bytes read from a pipe.
-
-    Raises ProtocolError for a bad magic, a frame larger than max_bytes or
-    a header that is not a JSON object with consistent blob lengths.
-    """
-
-    def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
-        self.buf = bytearray()
-
-    def feed(self, data):
-        self.buf += data
-        if len(self.buf) >= PREFIX.size:
-            self._check_prefix()
-
-    def _check_prefix(self):
-        magic, json_len, blob_len = PREFIX.unpack_from(self.buf)
-        if magic != MAGIC:
-            raise ProtocolError("bad frame marker")
-        if json_len > MAX_JSON or json_len + blob_len > self.max_bytes:
-            raise ProtocolError(f"message too large ({json_len + blob_len} bytes)")
-        return json_len, blob_len
-
-    def next(self):
-        """The next complete frame as (header, blobs), or None."""
-        if len(self.buf) < PREFIX.size:
-            return None
-        json_len, blob_len = self._check_prefix()
-        end = PREFIX.size + json_len + blob_len
-        if len(self.buf) < end:
-            return None
-        text = bytes(self.buf[PREFIX.size:PREFIX.size + json_len])
-        body = bytes(self.buf[PREFIX.size + json_len:end])
-        del self.buf[:end]
-        try:
-            header = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            raise ProtocolError(f"header is not JSON ({type(exc).__name__})") from None
-        if type(header) is not dict:
-            raise ProtocolError("header is not a JSON object")
-        sizes = header.get("blobs")
-        if (type(sizes) is not list or any(type(s) is not int or s < 0 for s in sizes)
-                or sum(sizes) != blob_len):
-            raise ProtocolError("inconsistent blob lengths")
-        blobs, pos = [], 0
-        for s in sizes:
-            blobs.append(body[pos:pos + s])
-            pos += s
-        if len(self.buf) >= PREFIX.size:
-            self._check_prefix()
-        return header, blobs
 
 
 # ---------------------------------------------------------------- arrays

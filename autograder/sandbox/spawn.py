@@ -73,6 +73,8 @@ class _Child:
         self.outbuf = b""
         self.want_write = False
         self.dead = False
+        # a spare sent its setup request when it started (prestart with limits):
+        self.nonce = self.setup_seq = self.setup_limits = None
         self.resp_eof = False
 
 
@@ -313,9 +315,16 @@ _SPARE_LOCK = threading.Lock()
 _SPARES_AT_EXIT = False
 
 
-def prestart(mode):
+def prestart(mode, limits=None, preload=()):
     """Start a spare child for the next SandboxedStudent of this isolation
-    mode, so that its Python and numpy start-up overlaps other work."""
+    mode, so that its Python and numpy start-up overlaps other work.
+
+    With limits, the child is also sent its setup request now
+    (setupcfg.config): it confines itself as soon as it is up, then imports
+    ``preload`` as the submission's own user (the submission's first,
+    slowest imports), while this process loads the grader. Only a
+    SandboxedStudent with the same limits takes it. Needs no numpy: a
+    platform's entry point calls it first (platforms/single.py)."""
     global _SPARES_AT_EXIT
     with _SPARE_LOCK:
         if mode in _SPARES:
@@ -324,6 +333,8 @@ def prestart(mode):
             atexit.register(discard_spares)     # also when no SandboxedStudent ever takes it
             _SPARES_AT_EXIT = True
     child = _spawn_child(mode)
+    if limits is not None:
+        _send_setup(child, limits, preload)
     with _SPARE_LOCK:
         if mode not in _SPARES:
             _SPARES[mode] = child
@@ -332,10 +343,31 @@ def prestart(mode):
     _close_child(child)
 
 
-def _take_spare(mode):
+def _send_setup(child, limits, preload):
+    """Write a spare's setup request (what does not fit now stays in child.outbuf,
+    which the SandboxedStudent that takes it writes first)."""
+    import secrets
+
+    from .frames import pack
+    from .setupcfg import config
+
+    cfg, blobs = config(child, limits, preload)
+    child.nonce, child.setup_seq, child.setup_limits = secrets.token_hex(16), 1, limits
+    child.outbuf = pack({"n": child.nonce, "s": child.setup_seq, "op": "setup", "cfg": cfg}, blobs)
+    try:
+        while child.outbuf:
+            child.outbuf = child.outbuf[os.write(child.req_w, child.outbuf[:1 << 20]):]
+    except (BlockingIOError, BrokenPipeError):
+        pass          # the rest goes with the first requests (or the child is gone: seen then)
+
+
+def _take_spare(mode, limits=None):
+    """The spare child of this mode, if any is alive; one sent its setup
+    for other limits than these is killed instead."""
     with _SPARE_LOCK:
         child = _SPARES.pop(mode, None)
-    if child is not None and child.proc.poll() is not None:
+    if child is not None and (child.proc.poll() is not None
+                              or (child.setup_seq is not None and child.setup_limits != limits)):
         _terminate(child)
         _close_child(child)
         child = None
