@@ -67,8 +67,10 @@ one, which removes those whose owner is dead (reap.sweep_stale).
 ``student.protections`` lists what was in place for a submission.
 
 Modules: limits (Limits), notebook (reading .py/.ipynb in the parent),
-protocol (frames and values), launcher (SandboxedStudent, the parent side),
-spawn (starting and ending children), reap (what a child leaves:
+frames (the wire format's framing) and protocol (its values), setupcfg
+(the setup request a child gets first), launcher (SandboxedStudent, the
+parent side), spawn (starting and ending children; ``prestart`` with
+limits sends a spare its setup at once, before numpy loads), reap (what a child leaves:
 processes, folders, keyrings, stale leftovers), uids (a uid per child),
 cgroups (limits of the process tree), mplfonts (the grading user's
 matplotlib font list, copied into each child so that it does not scan the
