@@ -79,15 +79,17 @@ def prepare(work):
     return root, otter_zip, notebooks
 
 
-def image_env(root):
-    """The environment setup.sh and run_autograder get: none of this venv's Python
-    settings, AUTOGRADER_ROOT, and a cache folder of the image's own (the grading
-    user's matplotlib font list); without an image venv, this venv's Python."""
+def image_env(root=None):
+    """The environment the image's setup.sh and run_autograder get (also
+    tests/test_gradescope_image.py): this one without this venv's Python
+    settings; with a root, AUTOGRADER_ROOT and a cache folder of the image's
+    own beside it (the grading user's matplotlib font list goes there, not
+    into this machine's)."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE", "MPLCONFIGDIR")}
-    env.update(AUTOGRADER_ROOT=str(root), XDG_CACHE_HOME=str(root.parent / "cache"))
-    if not (root / "venv" / "bin" / "python").exists():
-        env["RNNGRADE_PYTHON"] = sys.executable
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "RNNGRADE_PYTHON", "PYTHONHOME",
+                        "PYTHONDONTWRITEBYTECODE", "MPLCONFIGDIR")}
+    if root is not None:
+        env.update(AUTOGRADER_ROOT=str(root), XDG_CACHE_HOME=str(root.parent / "cache"))
     return env
 
 
@@ -97,6 +99,8 @@ def run_ours(root, notebook):
     sub.mkdir()
     shutil.copy(notebook, sub / notebook.name)
     env = image_env(root)
+    if not (root / "venv" / "bin" / "python").exists():
+        env["RNNGRADE_PYTHON"] = sys.executable      # setup.sh failed: this venv stands in
     m = measure.run(["bash", str(root / "source" / "run_autograder")], env=env, timeout=600, interval=None)
     score = json.loads((root / "results" / "results.json").read_text())["score"]
     return m, score

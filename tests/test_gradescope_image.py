@@ -43,6 +43,11 @@ from autograder.spec import QUESTIONS
 from autograder.submissions import compose, read_header
 from test_gradescope_zip import traversable_tmp
 
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from bench.platform_bench import image_env  # noqa: E402  (the environment platform_bench runs the image with)
+
 FILES = Path(__file__).parent / "files"
 BUG = FILES / "bugs" / "dW_hh_transposed.py"
 OURS = {"autograder", "solutions", public.PACKAGE}
@@ -122,20 +127,9 @@ def _index_reachable():
         return f"the package index {INDEX} is unreachable ({exc}): setup.sh cannot pip install"
 
 
-def _clean_env(root=None):
-    """This environment without the test venv's Python settings; with a root,
-    AUTOGRADER_ROOT and a cache folder of the image's own beside it (the grading
-    user's matplotlib font list goes there, not into this machine's)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "RNNGRADE_PYTHON", "PYTHONHOME",
-                         "PYTHONDONTWRITEBYTECODE", "MPLCONFIGDIR")}
-    if root is not None:
-        env.update(AUTOGRADER_ROOT=str(root), XDG_CACHE_HOME=str(_cache(root)))
-    return env
-
-
 def _cache(root):
-    return root.parent / "cache"
+    """The image's own cache folder (image_env's XDG_CACHE_HOME)."""
+    return Path(image_env(root)["XDG_CACHE_HOME"])
 
 
 def _bytecode(lib):
@@ -163,7 +157,7 @@ def _set_up(zip_path, root):
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root / "source")
     done = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root.parent,
-                          env=_clean_env(root), capture_output=True, text=True,
+                          env=image_env(root), capture_output=True, text=True,
                           timeout=SETUP_TIMEOUT)
     assert done.returncode == 0, f"setup.sh failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return root
@@ -176,7 +170,7 @@ def grade(root, notebook):
     (root / "submission").mkdir()
     (root / "submission" / "hw.ipynb").write_bytes(nbformat.writes(notebook).encode("utf-8"))
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")],
-                          env=_clean_env(root), capture_output=True, text=True, timeout=900)
+                          env=image_env(root), capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
 
@@ -198,7 +192,7 @@ def test_setup_sh_builds_a_venv_with_the_pinned_runtime(image):
     venv_python = image / "venv" / "bin" / "python"
     assert venv_python.exists() and (image / "source" / "lib" / "autograder").is_dir()
     wanted = (image / "source" / "requirements.txt").read_text(encoding="utf-8").split()
-    out = subprocess.run([str(venv_python), "-m", "pip", "freeze", "--all"], env=_clean_env(),
+    out = subprocess.run([str(venv_python), "-m", "pip", "freeze", "--all"], env=image_env(),
                          capture_output=True, text=True, timeout=300, check=True).stdout
     have = {_normal(line.split("==")[0]): line.split("==")[1]
             for line in out.splitlines() if "==" in line}

@@ -385,19 +385,30 @@ def run_notebook(lab, page, tmp_path):
         _close_sessions(lab)
 
 
+def _public_check_outputs(page, tmp_path, path, name, shown):
+    """{question id: text under its public-check cell} of the notebook at path,
+    run in the page: every check cell has exactly one visible output; the
+    output of the check number ``shown`` is screenshotted as ``name``."""
+    questions = _check_questions(path)
+    assert questions, f"{path} has no public-check cell"
+    _screenshot(page, tmp_path, name, _check_output(page, questions[shown]))
+    outputs = {}
+    for qid in questions:
+        output = _check_output(page, qid)
+        assert output.count() == 1 and output.is_visible(), f"no output under check {qid}"
+        outputs[qid] = output.inner_text()
+    return outputs
+
+
 # ---------------------------------------------------------------------------
 # The tests
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_untouched_student_notebook_says_not_implemented_yet(run_notebook, page, tmp_path, lang):
-    path = run_notebook(f"{lang}/student/{NOTEBOOK}")
-    questions = _check_questions(path)
-    assert questions, "the student notebook has no public-check cell"
-    _screenshot(page, tmp_path, f"student-{lang}", _check_output(page, questions[0]))
-    for qid in questions:
-        output = _check_output(page, qid)
-        assert output.count() == 1 and output.is_visible(), f"no output under check {qid}"
-        assert NOT_YET in output.inner_text(), f"check {qid}: {output.inner_text()!r}"
+    outputs = _public_check_outputs(page, tmp_path, run_notebook(f"{lang}/student/{NOTEBOOK}"),
+                                    f"student-{lang}", shown=0)
+    for qid, text in outputs.items():
+        assert NOT_YET in text, f"check {qid}: {text!r}"
     passed = [count for count in PASSED.findall(_outputs_text(page)) if count[0] == count[1]]
     assert passed == [], "a stub passed public cases"
     assert _error_outputs(page) == []
@@ -405,14 +416,10 @@ def test_untouched_student_notebook_says_not_implemented_yet(run_notebook, page,
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_answer_key_notebook_passes_its_public_checks(run_notebook, page, tmp_path, lang):
-    path = run_notebook(f"{lang}/solution/{NOTEBOOK}")
-    questions = _check_questions(path)
-    assert questions, "the solution notebook has no public-check cell"
-    _screenshot(page, tmp_path, f"solution-{lang}", _check_output(page, questions[1]))
-    for qid in questions:
-        output = _check_output(page, qid)
-        assert output.count() == 1 and output.is_visible(), f"no output under check {qid}"
-        assert f"All public cases of {qid} passed" in output.inner_text(), output.inner_text()
+    outputs = _public_check_outputs(page, tmp_path, run_notebook(f"{lang}/solution/{NOTEBOOK}"),
+                                    f"solution-{lang}", shown=1)
+    for qid, text in outputs.items():
+        assert f"All public cases of {qid} passed" in text, text
     text = _outputs_text(page)
     counts = PASSED.findall(text)
     assert counts and all(earned == total for earned, total in counts), counts

@@ -71,7 +71,7 @@ PRELOAD = {"matplotlib.pyplot": re.compile(r"^[ \t]*(?:import matplotlib\.pyplot
                                            r"from matplotlib import (?:\(\s*)?pyplot\b)", re.M)}
 
 
-def start_child(limits, folder=None):
+def start_child(limits, folder):
     """Start the sandbox's child for this process's one upload now and send
     it its setup (a spare, taken by the first SandboxedStudent with these
     limits): the entry points call it before they import the grading
@@ -87,7 +87,7 @@ def _preload(folder):
     """The modules of PRELOAD the upload's code imports (none when unsure)."""
     from ..sandbox.notebook import read_submission
 
-    sub, _, _ = choose(folder) if folder is not None else (None, "", [])
+    sub, _, _ = choose(folder)
     if sub is None:
         return ()
     read = read_submission(sub.path, identity=sub.ident, validate=False)

@@ -23,7 +23,7 @@ from autograder.sandbox.notebook import read_submission, schema_failure
 from autograder.sandbox.setupcfg import _hidden_paths, config  # noqa: F401  (_hidden_paths: tests)
 from autograder.sandbox.spawn import (  # re-exported: SandboxError, isolation_mode...
     SandboxError, _close_child, _site_dirs, _spawn_child, _take_spare, _terminate,
-    discard_spares, identity, isolation_mode, prestart)
+    discard_spares, isolation_mode, prestart)
 from autograder.student import LoadReport, Outcome, tame
 from autograder.textsafe import one_line, printable
 

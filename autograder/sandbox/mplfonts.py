@@ -40,14 +40,14 @@ def cache_dir():
 
 def _read():
     """[(name, bytes)] of the font lists in cache_dir(): regular files only, links not followed."""
-    found, total = [], 0
+    found, total, folder = [], 0, cache_dir()
     try:
-        names = sorted(n for n in os.listdir(cache_dir()) if NAME.fullmatch(n))
+        names = sorted(n for n in os.listdir(folder) if NAME.fullmatch(n))
     except OSError:
         return []
     for name in names:
         try:
-            fd = os.open(cache_dir() / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError:
             continue
         with os.fdopen(fd, "rb") as f:
