@@ -308,12 +308,18 @@ def test_a_killed_batch_leaves_what_the_next_one_removes(tmp_path):
     batch = grade([HOSTILE / "sigterm_loop.py", HOSTILE / "infinite_recursion.py"],
                   tmp, tmp_path / "out1", start_new_session=True)
     pids, deadline = {batch.pid}, time.monotonic() + 120
-    while len(sandbox_folders(tmp)) < 2 and time.monotonic() < deadline:
+
+    def collect():
+        # the grading processes name their control groups after themselves
         try:
-            pids |= {p.pid for p in psutil.Process(batch.pid).children(recursive=True)}
+            pids.update(p.pid for p in psutil.Process(batch.pid).children(recursive=True))
         except psutil.Error:
             pass
+
+    while len(sandbox_folders(tmp)) < 2 and time.monotonic() < deadline:
+        collect()
         time.sleep(0.05)
+    collect()           # the workers that made the folders may have started since the last look
     os.killpg(batch.pid, signal.SIGKILL)
     batch.wait()
     assert sandbox_folders(tmp), "the killed batch left no folder: nothing was tested"
